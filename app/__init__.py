@@ -1,0 +1,1 @@
+"""Rusmiddelportalen: self-service portal for a municipal substance-abuse treatment centre."""

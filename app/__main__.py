@@ -1,0 +1,92 @@
+"""python -m app serve | migrate | demo | create-staff | purge ..."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+
+from app.core.config import get_settings
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+
+def cmd_migrate(args) -> int:
+    from app.core.migrate import upgrade
+    upgrade(get_settings().database_url)
+    print("Databasen er opdateret (alembic upgrade head).")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    import uvicorn
+    from app.main import create_app
+    settings = get_settings()
+    _configure_logging(settings.log_level)
+    if args.migrate:
+        cmd_migrate(args)
+    # access_log off: uvicorn's lines carry client addresses; our middleware logs without them.
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, access_log=False,
+                proxy_headers=False, log_level=settings.log_level.lower())
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from app.demo import load_demo
+    cmd_migrate(args)
+    for line in load_demo(get_settings()):
+        print(line)
+    return 0
+
+
+def cmd_create_staff(args) -> int:
+    from app.core.clock import Clock
+    from app.core.db import make_engine, transaction
+    from app.staff import service
+    password = args.password or getpass.getpass("Adgangskode (mindst 12 tegn): ")
+    engine = make_engine(get_settings().database_url)
+    try:
+        with transaction(engine) as db:
+            user = service.create_staff(db, username=args.username, first_name=args.first_name,
+                                        full_name=args.full_name, role=args.role, password=password,
+                                        now=Clock().now())
+            print(f"Oprettet: {user.username} ({user.role})")
+    except service.StaffError as err:
+        print(f"Fejl ({err.field}): {err.message}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m app", description="Rusmiddelportalen")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="start the web server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--no-migrate", dest="migrate", action="store_false", help="skip alembic upgrade")
+    serve.set_defaults(func=cmd_serve)
+
+    sub.add_parser("migrate", help="alembic upgrade head").set_defaults(func=cmd_migrate)
+    sub.add_parser("demo", help="migrate and load the Haderslev demo data").set_defaults(func=cmd_demo)
+
+    staff = sub.add_parser("create-staff", help="create a staff user")
+    staff.add_argument("username")
+    staff.add_argument("--first-name", required=True)
+    staff.add_argument("--full-name", required=True)
+    staff.add_argument("--role", required=True, choices=["reception", "counsellor", "leader", "admin"])
+    staff.add_argument("--password", help="omit to be asked")
+    staff.set_defaults(func=cmd_create_staff)
+
+    from app.cli_extra import add_commands
+    add_commands(sub)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""Settings, read once from the environment and passed explicitly to create_app()."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+
+APP_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_CENTRE_FILE = APP_DIR / "centre" / "haderslev.toml"
+DEV_SECRET = "dev-secret-not-for-production"
+
+
+@dataclass(frozen=True)
+class Settings:
+    environment: str = "development"  # development | test | production
+    secret_key: str = DEV_SECRET
+    database_url: str = "sqlite:///var/rusmiddelportalen.db"
+    centre_file: Path = DEFAULT_CENTRE_FILE
+    max_body_bytes: int = 256 * 1024
+    staff_idle_minutes: int = 30
+    citizen_idle_minutes: int = 20
+    session_max_hours: int = 12
+    # Growing delay after repeated failures: lock for base * 2**(n - free) seconds, capped.
+    throttle_free_attempts: int = 5
+    throttle_base_seconds: float = 1.0
+    throttle_max_seconds: float = 900.0
+    # Bounds the number of argon2 verifications running at once in one process, so a flood of
+    # guesses queues up instead of starving ordinary pages of CPU.
+    argon2_concurrency: int = 2
+    require_staff_2fa: bool = False
+    show_staff_first_name_in_log: bool = True
+    log_level: str = "INFO"
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.environment == "production"
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+    def check(self) -> None:
+        if self.environment == "production" and self.secret_key == DEV_SECRET:
+            raise RuntimeError("SECRET_KEY skal sættes i produktion (refusing default secret).")
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on", "ja"}
+
+
+def settings_from_env(env: dict[str, str] | None = None) -> Settings:
+    env = dict(os.environ if env is None else env)
+    base = Settings()
+    url = env.get("DATABASE_URL", base.database_url)
+    # Accept plain postgres URLs and use psycopg 3.
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url[len("postgres://"):]
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return replace(
+        base,
+        environment=env.get("APP_ENV", base.environment),
+        secret_key=env.get("SECRET_KEY", base.secret_key),
+        database_url=url,
+        centre_file=Path(env.get("CENTRE_FILE", str(base.centre_file))),
+        require_staff_2fa=_bool(env.get("REQUIRE_STAFF_2FA"), base.require_staff_2fa),
+        log_level=env.get("LOG_LEVEL", base.log_level),
+    )
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return settings_from_env()
+
+
+@dataclass(frozen=True)
+class Centre:
+    """Centre-specific texts and facts: data, not code (see app/centre/*.toml)."""
+
+    name: str
+    municipality: str
+    address: str
+    postcode_city: str
+    phone: str
+    email: str
+    opening_hours: str
+    open_counselling_text: str
+    youth_services_name: str
+    youth_services_url: str
+    youth_services_phone: str
+    gambling_help_name: str
+    gambling_help_url: str
+    accessibility_statement_url: str
+    quick_exit_url: str
+    notification_sender_name: str
+    min_age: int = 18
+    move_max_age: int = 29
+    retention_years_doctor: int = 10
+    retention_years_other: int = 5
+    anonymous_unvisited_days: int = 30
+    raw: dict = field(default_factory=dict)
+
+
+def load_centre(path: Path) -> Centre:
+    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    known = {f for f in Centre.__dataclass_fields__ if f != "raw"}
+    return Centre(**{k: v for k, v in data.items() if k in known}, raw=data)

@@ -1,0 +1,144 @@
+"""FastAPI dependencies: the per-request transaction, clock, CSRF and the two kinds of sign-in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlmodel import Session
+
+from app.core import sessions, throttle
+from app.core.clock import Clock
+from app.core.config import Centre, Settings
+from app.core.models import WebSession
+
+CITIZEN_COOKIE = "rp_borger"
+STAFF_COOKIE = "rp_personale"
+
+
+class CsrfFailed(Exception):
+    pass
+
+
+class NeedsCitizen(Exception):
+    """No valid citizen session: send them to /status."""
+
+
+class NeedsStaff(Exception):
+    """No valid staff session: send them to the staff sign-in."""
+
+
+class NeedsSecondFactor(Exception):
+    """Password accepted but the second factor is still missing."""
+
+
+class Forbidden(Exception):
+    pass
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """One transaction per request: committed before the response is sent, rolled back on error."""
+    with Session(request.app.state.engine, expire_on_commit=False) as db:
+        try:
+            yield db
+            db.commit()
+        except BaseException:
+            db.rollback()
+            raise
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_centre(request: Request) -> Centre:
+    return request.app.state.centre
+
+
+def get_clock(request: Request) -> Clock:
+    return request.app.state.clock
+
+
+def get_now(request: Request) -> datetime:
+    return request.app.state.clock.now()
+
+
+DB = Annotated[Session, Depends(get_db, scope="function")]
+Now = Annotated[datetime, Depends(get_now)]
+AppSettings = Annotated[Settings, Depends(get_settings)]
+AppCentre = Annotated[Centre, Depends(get_centre)]
+
+
+def throttle_policy(settings: Settings) -> throttle.Policy:
+    return throttle.Policy(settings.throttle_free_attempts, settings.throttle_base_seconds,
+                           settings.throttle_max_seconds)
+
+
+def client_key(request: Request) -> str:
+    """A keyed hash of the client address: throttling works, no IP is ever stored."""
+    host = request.client.host if request.client else "unknown"
+    return request.app.state.signer.client_key(host)
+
+
+async def verify_csrf(request: Request) -> None:
+    """Every state-changing request carries a signed token bound to the browser's CSRF cookie."""
+    if request.method in {"GET", "HEAD", "OPTIONS"}:
+        return
+    token = request.headers.get("X-CSRF-Token")
+    if not token:
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            try:
+                form = await request.form()
+            except Exception as exc:  # malformed body: treat as a failed token, not a 500
+                raise CsrfFailed() from exc
+            value = form.get("csrf_token")
+            token = value if isinstance(value, str) else None
+    binding = request.scope["state"].get("csrf_binding")
+    if not request.app.state.signer.csrf_valid(token, binding):
+        raise CsrfFailed()
+
+
+def _session_token(request: Request, cookie: str, max_age: int) -> str | None:
+    return request.app.state.signer.unsign_cookie(request.cookies.get(cookie), max_age)
+
+
+def citizen_session(request: Request, db: DB, now: Now) -> WebSession:
+    settings: Settings = request.app.state.settings
+    token = _session_token(request, CITIZEN_COOKIE, settings.session_max_hours * 3600)
+    row = sessions.load_session(
+        db, token, kind=sessions.CITIZEN, now=now, idle=timedelta(minutes=settings.citizen_idle_minutes),
+        max_age=timedelta(hours=settings.session_max_hours),
+    )
+    if row is None or row.case_id is None:
+        raise NeedsCitizen()
+    request.state.citizen_token = token
+    return row
+
+
+def staff_session(request: Request, db: DB, now: Now) -> WebSession:
+    """A staff session that has passed every required factor."""
+    row = staff_session_password_only(request, db, now)
+    settings: Settings = request.app.state.settings
+    if settings.require_staff_2fa and not row.second_factor_passed:
+        raise NeedsSecondFactor()
+    return row
+
+
+def staff_session_password_only(request: Request, db: DB, now: Now) -> WebSession:
+    settings: Settings = request.app.state.settings
+    token = _session_token(request, STAFF_COOKIE, settings.session_max_hours * 3600)
+    row = sessions.load_session(
+        db, token, kind=sessions.STAFF, now=now, idle=timedelta(minutes=settings.staff_idle_minutes),
+        max_age=timedelta(hours=settings.session_max_hours),
+    )
+    if row is None or row.staff_id is None:
+        raise NeedsStaff()
+    request.state.staff_token = token
+    return row
+
+
+CitizenSession = Annotated[WebSession, Depends(citizen_session)]
+StaffSession = Annotated[WebSession, Depends(staff_session)]

@@ -1,0 +1,70 @@
+"""Languages: Danish source strings, English from a Babel catalogue compiled in memory at start-up."""
+
+from __future__ import annotations
+
+import gettext as _gettext
+from datetime import date, datetime
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+from app.core.clock import local
+
+TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
+LANGUAGES = {"da": "Dansk", "en": "English"}
+DEFAULT_LANGUAGE = "da"
+LANG_COOKIE = "sprog"
+
+
+def N_(message: str) -> str:
+    """Marks a string for extraction; it is translated where it is shown."""
+    return message
+
+
+@lru_cache
+def translations(lang: str) -> _gettext.NullTranslations:
+    po_path = TRANSLATIONS_DIR / lang / "LC_MESSAGES" / "messages.po"
+    if lang == DEFAULT_LANGUAGE or not po_path.exists():
+        return _gettext.NullTranslations()
+    with po_path.open("rb") as fh:
+        catalog = read_po(fh, locale=lang)
+    buf = BytesIO()
+    write_mo(buf, catalog, use_fuzzy=False)
+    buf.seek(0)
+    return Translations(buf)
+
+
+def pick_language(cookie_value: str | None) -> str:
+    return cookie_value if cookie_value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def format_day(value: date | datetime | None, lang: str = "da") -> str:
+    """23.11.2026 in Danish, 23/11/2026 in English; datetimes are shown in Copenhagen time."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = local(value).date()
+    return value.strftime("%d.%m.%Y") if lang == "da" else value.strftime("%d/%m/%Y")
+
+
+def format_time(value: datetime | None, lang: str = "da") -> str:
+    if value is None:
+        return ""
+    value = local(value)
+    return value.strftime("%H.%M") if lang == "da" else value.strftime("%H:%M")
+
+
+def format_weekday(value: date | datetime, lang: str = "da") -> str:
+    if isinstance(value, datetime):
+        value = local(value).date()
+    return format_date(value, "EEEE", locale=lang)
+
+
+def format_long_day(value: date | datetime, lang: str = "da") -> str:
+    """'mandag 23.11.2026' — the weekday helps people on the phone."""
+    return f"{format_weekday(value, lang)} {format_day(value, lang)}"

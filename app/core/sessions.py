@@ -1,0 +1,71 @@
+"""Server-side sessions: revocable rows, a random id in a signed cookie, idle and absolute timeouts."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from app.core.models import WebSession
+from app.core.security import new_token, token_digest
+
+CITIZEN = "citizen"
+STAFF = "staff"
+# Writing last_seen_at on every request would turn each page view into a write.
+TOUCH_INTERVAL = timedelta(seconds=60)
+
+
+def start_session(
+    db: Session, *, kind: str, now: datetime, case_id: int | None = None, staff_id: int | None = None,
+    user_agent: str = "",
+) -> str:
+    token = new_token()
+    db.add(WebSession(
+        id=token_digest(token), kind=kind, case_id=case_id, staff_id=staff_id,
+        created_at=now, last_seen_at=now, user_agent=user_agent[:200],
+    ))
+    db.flush()
+    return token
+
+
+def load_session(
+    db: Session, token: str | None, *, kind: str, now: datetime, idle: timedelta, max_age: timedelta,
+) -> WebSession | None:
+    if not token:
+        return None
+    row = db.get(WebSession, token_digest(token))
+    if row is None or row.kind != kind or row.ended_at is not None:
+        return None
+    if now - row.last_seen_at > idle or now - row.created_at > max_age:
+        row.ended_at = now
+        db.flush()
+        return None
+    if now - row.last_seen_at > TOUCH_INTERVAL:
+        row.last_seen_at = now
+        db.flush()
+    return row
+
+
+def end_session(db: Session, token: str | None, *, now: datetime) -> None:
+    if token:
+        db.execute(update(WebSession).where(WebSession.id == token_digest(token), WebSession.ended_at.is_(None))
+                   .values(ended_at=now))
+
+
+def end_case_sessions(db: Session, case_id: int, *, now: datetime) -> int:
+    result = db.execute(update(WebSession).where(WebSession.case_id == case_id, WebSession.ended_at.is_(None))
+                        .values(ended_at=now))
+    return result.rowcount or 0
+
+
+def end_staff_sessions(db: Session, staff_id: int, *, now: datetime, keep: str | None = None) -> int:
+    stmt = update(WebSession).where(WebSession.staff_id == staff_id, WebSession.ended_at.is_(None))
+    if keep:
+        stmt = stmt.where(WebSession.id != token_digest(keep))
+    return db.execute(stmt.values(ended_at=now)).rowcount or 0
+
+
+def active_staff_sessions(db: Session, staff_id: int) -> list[WebSession]:
+    return list(db.exec(select(WebSession).where(WebSession.staff_id == staff_id, WebSession.ended_at.is_(None))
+                        .order_by(WebSession.created_at.desc())))

@@ -1,0 +1,65 @@
+"""Growing-delay throttling kept in the database, so it holds across workers and machines.
+
+An attempt is counted *before* the secret is checked, with an atomic upsert, so a burst of
+parallel guesses cannot all slip in under the limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from sqlalchemy import case, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
+
+from app.core.models import Throttle
+
+DECAY = timedelta(hours=24)
+
+
+class Policy:
+    def __init__(self, free: int = 5, base_seconds: float = 1.0, max_seconds: float = 900.0):
+        self.free = free
+        self.base = base_seconds
+        self.cap = max_seconds
+
+    def delay(self, failures: int) -> float:
+        if failures <= self.free:
+            return 0.0
+        return min(self.cap, self.base * 2 ** (failures - self.free - 1))
+
+
+def seconds_locked(db: Session, keys: Iterable[str], *, now: datetime) -> float:
+    keys = list(keys)
+    rows = db.exec(select(Throttle.locked_until).where(Throttle.key.in_(keys))).all()
+    waits = [(row[0] - now).total_seconds() for row in rows if row[0] is not None and row[0] > now]
+    return max(waits, default=0.0)
+
+
+def reserve_attempt(db: Session, keys: Iterable[str], *, now: datetime, policy: Policy) -> float:
+    """Count one attempt on every key. Returns 0 to go ahead, or the seconds left to wait."""
+    keys = list(keys)
+    wait = seconds_locked(db, keys, now=now)
+    if wait > 0:
+        return wait
+    insert = postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
+    table = Throttle.__table__
+    for key in keys:
+        stmt = insert(table).values(key=key, failures=1, locked_until=None, updated_at=now)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[table.c.key],
+            set_={
+                "failures": case((table.c.updated_at < now - DECAY, 1), else_=table.c.failures + 1),
+                "updated_at": now,
+            },
+        ).returning(table.c.failures)
+        failures = db.execute(stmt).scalar_one()
+        delay = policy.delay(failures)
+        if delay:
+            db.execute(table.update().where(table.c.key == key).values(locked_until=now + timedelta(seconds=delay)))
+    return 0.0
+
+
+def clear(db: Session, keys: Iterable[str]) -> None:
+    db.execute(Throttle.__table__.delete().where(Throttle.__table__.c.key.in_(list(keys))))

@@ -1,0 +1,103 @@
+"""Templates and the small helpers every route uses: render(), see_other(), csrf, flash."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2_fragments import render_block
+
+from app.core import i18n
+from app.core.menu import staff_menu
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+CSRF_COOKIE = "rp_csrf"
+FLASH_COOKIE = "rp_besked"
+
+
+def _static_version() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(STATIC_DIR.rglob("*")):
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def build_environments(settings, centre) -> dict[str, Environment]:
+    """One Jinja environment per language, so gettext is bound once and not per request."""
+    version = _static_version()
+    envs = {}
+    for lang in i18n.LANGUAGES:
+        env = Environment(
+            loader=FileSystemLoader(TEMPLATES_DIR),
+            autoescape=select_autoescape(["html", "xml"]),
+            extensions=["jinja2.ext.i18n"],
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        env.install_gettext_translations(i18n.translations(lang), newstyle=True)
+        env.filters["dato"] = lambda v, _l=lang: i18n.format_day(v, _l)
+        env.filters["tid"] = lambda v, _l=lang: i18n.format_time(v, _l)
+        env.filters["ugedag"] = lambda v, _l=lang: i18n.format_weekday(v, _l)
+        env.filters["langdato"] = lambda v, _l=lang: i18n.format_long_day(v, _l)
+        env.globals.update(centre=centre, lang=lang, languages=i18n.LANGUAGES, static_version=version,
+                           settings=settings, staff_menu=staff_menu)
+        envs[lang] = env
+    return envs
+
+
+def language(request: Request) -> str:
+    return i18n.pick_language(request.cookies.get(i18n.LANG_COOKIE))
+
+
+def translate(request: Request, message: str, **kwargs) -> str:
+    text = i18n.translations(language(request)).gettext(message)
+    return text % kwargs if kwargs else text
+
+
+def csrf_token(request: Request) -> str:
+    signer = request.app.state.signer
+    return signer.csrf_token(request.scope["state"]["csrf_binding"])
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, *, status: int = 200,
+    block: str | None = None, headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """Render a page; for an htmx request naming a block, only that block."""
+    env = request.app.state.templates[language(request)]
+    ctx = {
+        "request": request,
+        "csrf_token": csrf_token(request),
+        "path": request.url.path,
+        "flash": request.scope["state"].get("flash"),
+        **(context or {}),
+    }
+    is_htmx = request.headers.get("HX-Request") == "true"
+    if block and is_htmx:
+        html = render_block(env, template, block, **ctx)
+    else:
+        html = env.get_template(template).render(**ctx)
+    response = HTMLResponse(html, status_code=status, headers=headers)
+    response.headers["Vary"] = "HX-Request, Cookie"
+    return response
+
+
+def see_other(url: str, *, flash: str | None = None) -> RedirectResponse:
+    """POST-redirect-GET. A flash is a message key shown once on the next page."""
+    response = RedirectResponse(url, status_code=303)
+    if flash:
+        response.set_cookie(FLASH_COOKIE, flash, max_age=60, httponly=True, samesite="lax", path="/")
+    return response
+
+
+def safe_next(url: str | None, default: str = "/") -> str:
+    """Only same-site relative paths: never an open redirect."""
+    if not url or not url.startswith("/") or url.startswith("//") or "\\" in url:
+        return default
+    return url

@@ -1,0 +1,120 @@
+"""create_app(settings): the citizen face at "/", the staff face at "/personale", JSON at "/api/v1"."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
+
+from app.core.clock import Clock
+from app.core.config import Settings, get_settings, load_centre
+from app.core.db import make_engine
+from app.core.deps import CsrfFailed, Forbidden, NeedsCitizen, NeedsSecondFactor, NeedsStaff, verify_csrf
+from app.core.errors import NotFound
+from app.core.middleware import SecurityMiddleware
+from app.core.security import Signer, configure_argon2_concurrency
+from app.core.web import STATIC_DIR, build_environments, language, render, see_other
+
+log = logging.getLogger("app")
+
+ERROR_TITLES = {
+    400: "Forespørgslen kunne ikke læses",
+    403: "Du har ikke adgang til siden",
+    404: "Siden findes ikke",
+    405: "Siden kan ikke bruges sådan",
+    413: "Det, du sendte, er for stort",
+    422: "Formularen kunne ikke læses",
+    429: "For mange forsøg",
+    500: "Der skete en fejl hos os",
+}
+
+
+def error_response(request: Request, status: int, *, reason: str | None = None):
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": ERROR_TITLES.get(status, "Fejl"), "status": status}, status_code=status)
+    try:
+        return render(request, "errors/error.html", {"status": status, "reason": reason}, status=status)
+    except Exception:  # the error page itself must never fail
+        log.exception("error page failed")
+        return HTMLResponse("<!doctype html><html lang=da><title>Fejl</title><h1>Der skete en fejl</h1>",
+                            status_code=status)
+
+
+def _install_handlers(app: FastAPI) -> None:
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        return error_response(request, exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError):
+        return error_response(request, 422)
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound):
+        return error_response(request, 404)
+
+    @app.exception_handler(CsrfFailed)
+    async def csrf_failed(request: Request, exc: CsrfFailed):
+        return error_response(request, 403, reason="csrf")
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, exc: Forbidden):
+        return error_response(request, 403)
+
+    @app.exception_handler(NeedsCitizen)
+    async def needs_citizen(request: Request, exc: NeedsCitizen):
+        response = see_other("/status", flash="Skriv din kode for at se din side.")
+        if request.headers.get("HX-Request") == "true":
+            response.headers["HX-Redirect"] = "/status"
+        return response
+
+    @app.exception_handler(NeedsStaff)
+    async def needs_staff(request: Request, exc: NeedsStaff):
+        return see_other("/personale/log-ind")
+
+    @app.exception_handler(NeedsSecondFactor)
+    async def needs_second_factor(request: Request, exc: NeedsSecondFactor):
+        return see_other("/personale/to-trin")
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception):
+        log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
+        return error_response(request, 500)
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    settings.check()
+    centre = load_centre(settings.centre_file)
+    configure_argon2_concurrency(settings.argon2_concurrency)
+
+    # FastAPI's docs pages load assets from a CDN: off. The OpenAPI document itself is served.
+    app = FastAPI(
+        title="Rusmiddelportalen API", version="1", docs_url=None, redoc_url=None,
+        openapi_url="/api/v1/openapi.json", dependencies=[Depends(verify_csrf)],
+    )
+    app.state.settings = settings
+    app.state.centre = centre
+    app.state.clock = clock or Clock()
+    app.state.engine = make_engine(settings.database_url)
+    app.state.signer = Signer(settings.secret_key)
+    app.state.templates = build_environments(settings, centre)
+
+    _install_handlers(app)
+    app.add_middleware(GZipMiddleware, minimum_size=500)
+    app.add_middleware(SecurityMiddleware, secure_cookies=settings.secure_cookies,
+                       max_body=settings.max_body_bytes, error_page=_middleware_error_page)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    from app.routes import include_routers
+    include_routers(app)
+    return app
+
+
+def _middleware_error_page(scope, status: int):
+    return error_response(Request(scope), status)

@@ -1,0 +1,9 @@
+"""Every table model, imported for Alembic's target metadata and for create_all in tests."""
+
+from sqlmodel import SQLModel
+
+from app.cases.models import CitizenCase  # noqa: F401
+from app.core.models import Throttle, WebSession  # noqa: F401
+from app.staff.models import StaffUser  # noqa: F401
+
+metadata = SQLModel.metadata

@@ -1,0 +1,42 @@
+"""Staff users and their roles."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Column
+from sqlmodel import Field, SQLModel
+
+from app.core.db import UTCDateTime
+from app.core.i18n import N_
+
+
+class Role(str, enum.Enum):
+    reception = "reception"
+    counsellor = "counsellor"
+    leader = "leader"
+    admin = "admin"
+
+
+ROLE_LABELS = {
+    Role.reception: N_("Reception"),
+    Role.counsellor: N_("Behandler"),
+    Role.leader: N_("Leder"),
+    Role.admin: N_("Administrator"),
+}
+
+
+class StaffUser(SQLModel, table=True):
+    __tablename__ = "staff_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=60, unique=True, index=True)
+    first_name: str = Field(max_length=60)
+    full_name: str = Field(max_length=120)
+    role: str = Field(max_length=20)
+    password_hash: str = Field(max_length=200)
+    active: bool = Field(default=True)
+    totp_secret: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    password_changed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -1,0 +1,104 @@
+"""Staff sign-in and the admin's staff list. Thin: parse, call the service, render or redirect."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+
+from app.core import sessions
+from app.core.deps import DB, STAFF_COOKIE, AppSettings, Now, client_key, staff_session, throttle_policy
+from app.core.i18n import N_
+from app.core.web import render, see_other
+from app.staff import service
+from app.core.menu import register_menu_item
+from app.staff.deps import ADMIN, Admin, AnyStaff
+from app.staff.models import ROLE_LABELS, Role
+
+# Sign-in pages: the only /personale routes without the staff dependency.
+signin_router = APIRouter(prefix="/personale")
+# Everything else: the dependency sits on the router, so no route can forget it.
+router = APIRouter(prefix="/personale", dependencies=[Depends(staff_session)])
+
+register_menu_item("/personale/medarbejdere", N_("Medarbejdere"), ADMIN, order=900)
+
+
+@signin_router.get("/log-ind")
+def show_staff_signin(request: Request):
+    return render(request, "staff/signin.html", {"form": {}, "errors": {}})
+
+
+@signin_router.post("/log-ind")
+def staff_signin(
+    request: Request, db: DB, now: Now, settings: AppSettings,
+    username: Annotated[str, Form(max_length=200)] = "", password: Annotated[str, Form(max_length=500)] = "",
+):
+    try:
+        user = service.authenticate_staff(
+            db, username=username, password=password, client_key=client_key(request), now=now,
+            policy=throttle_policy(settings),
+        )
+    except service.SignInRejected as rejected:
+        message = (N_("For mange forsøg. Vent lidt, og prøv igen.") if rejected.wait_seconds
+                   else N_("Brugernavn eller adgangskode er forkert."))
+        return render(request, "staff/signin.html",
+                      {"form": {"username": username}, "errors": {"username": message}}, status=422)
+    token = sessions.start_session(db, kind=sessions.STAFF, staff_id=user.id, now=now,
+                                   user_agent=request.headers.get("user-agent", ""))
+    response = see_other("/personale")
+    response.set_cookie(STAFF_COOKIE, request.app.state.signer.sign_cookie(token), httponly=True,
+                        samesite="strict", path="/personale", secure=settings.secure_cookies)
+    return response
+
+
+@signin_router.post("/log-ud")
+def staff_signout(request: Request, db: DB, now: Now):
+    token = request.app.state.signer.unsign_cookie(request.cookies.get(STAFF_COOKIE), 86400)
+    sessions.end_session(db, token, now=now)
+    response = see_other("/personale/log-ind", flash=N_("Du er logget ud."))
+    response.delete_cookie(STAFF_COOKIE, path="/personale")
+    return response
+
+
+@router.get("")
+def staff_home(request: Request, user: AnyStaff):
+    return render(request, "staff/home.html", {"user": user, "role_labels": ROLE_LABELS})
+
+
+@router.get("/medarbejdere")
+def list_staff(request: Request, db: DB, user: Admin):
+    return render(request, "staff/staff_list.html", {
+        "user": user, "staff": service.list_staff(db), "roles": list(Role), "role_labels": ROLE_LABELS,
+        "form": {}, "errors": {},
+    })
+
+
+@router.post("/medarbejdere")
+def add_staff(
+    request: Request, db: DB, now: Now, user: Admin,
+    username: Annotated[str, Form(max_length=200)] = "", first_name: Annotated[str, Form(max_length=200)] = "",
+    full_name: Annotated[str, Form(max_length=200)] = "", role: Annotated[str, Form(max_length=40)] = "",
+    password: Annotated[str, Form(max_length=500)] = "",
+):
+    try:
+        service.create_staff(db, username=username, first_name=first_name, full_name=full_name, role=role,
+                             password=password, now=now)
+    except service.StaffError as err:
+        return render(request, "staff/staff_list.html", {
+            "user": user, "staff": service.list_staff(db), "roles": list(Role), "role_labels": ROLE_LABELS,
+            "form": {"username": username, "first_name": first_name, "full_name": full_name, "role": role},
+            "errors": {err.field: err.message},
+        }, status=422)
+    return see_other("/personale/medarbejdere", flash=N_("Medarbejderen er oprettet."))
+
+
+@router.post("/medarbejdere/{staff_id}/aktiv")
+def toggle_staff(
+    request: Request, db: DB, now: Now, user: Admin, staff_id: int,
+    active: Annotated[str, Form(max_length=5)] = "",
+):
+    target = service.get_staff(db, staff_id)
+    if target.id == user.id:
+        return see_other("/personale/medarbejdere", flash=N_("Du kan ikke deaktivere dig selv."))
+    service.set_active(db, target, active=active == "1", now=now)
+    return see_other("/personale/medarbejdere", flash=N_("Ændringen er gemt."))
