@@ -16,6 +16,7 @@ from app.core.config import Settings, get_settings, load_centre
 from app.core.db import make_engine
 from app.core.deps import CsrfFailed, Forbidden, NeedsCitizen, NeedsSecondFactor, NeedsStaff, verify_csrf
 from app.core.errors import NotFound
+from app.core.i18n import N_
 from app.core.middleware import SecurityMiddleware
 from app.core.security import Signer, configure_argon2_concurrency
 from app.core.web import STATIC_DIR, build_environments, language, render, see_other
@@ -35,6 +36,8 @@ ERROR_TITLES = {
 
 
 def error_response(request: Request, status: int, *, reason: str | None = None):
+    if request.scope.get("state", {}).get("body_too_large"):
+        status = 413
     if request.url.path.startswith("/api/"):
         return JSONResponse({"error": ERROR_TITLES.get(status, "Fejl"), "status": status}, status_code=status)
     try:
@@ -68,7 +71,7 @@ def _install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(NeedsCitizen)
     async def needs_citizen(request: Request, exc: NeedsCitizen):
-        response = see_other("/status", flash="Skriv din kode for at se din side.")
+        response = see_other("/status", flash=N_("Skriv din kode for at se din side."))
         if request.headers.get("HX-Request") == "true":
             response.headers["HX-Redirect"] = "/status"
         return response

@@ -12,7 +12,7 @@ from app.cases.models import CitizenCase
 from app.cases.panels import build_panels
 from app.core import sessions
 from app.core.deps import CITIZEN_COOKIE, DB, AppSettings, CitizenSession, Now, client_key, throttle_policy
-from app.core.i18n import N_
+from app.core.i18n import Msg, N_
 from app.core.web import render, see_other
 
 router = APIRouter()
@@ -37,7 +37,7 @@ def start_citizen_session(request: Request, response, db, case: CitizenCase, now
 
 @router.get("/status")
 def show_status_form(request: Request):
-    return render(request, "public/cases/status.html", {"errors": {}, "wait": 0})
+    return render(request, "public/cases/status.html", {"errors": {}})
 
 
 @router.post("/status")
@@ -51,8 +51,8 @@ def sign_in_with_code(
     except service.CodeRejected as rejected:
         # What was typed is not echoed back: on a shared screen it should not linger.
         return render(request, "public/cases/status.html", {
-            "errors": {"code": MESSAGES[rejected.reason]},
-            "wait": max(1, math.ceil(rejected.wait_seconds / 60)),
+            "errors": {"code": Msg(MESSAGES[rejected.reason],
+                                   minutes=max(1, math.ceil(rejected.wait_seconds / 60)))},
         }, status=429 if rejected.reason == "throttled" else 422)
     response = see_other("/min-side")
     start_citizen_session(request, response, db, case, now)

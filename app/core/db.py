@@ -32,7 +32,7 @@ class UTCDateTime(TypeDecorator):
         return None if value is None else ensure_utc(value)
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
+def make_engine(url: str, *, echo: bool = False, immediate: bool = True) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
@@ -52,9 +52,10 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):
-            # Take the write lock at the start: concurrent writers queue on busy_timeout
-            # instead of failing later with "database is locked" on lock upgrade.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # The app takes the write lock at the start: concurrent writers queue on busy_timeout
+            # instead of failing later with "database is locked" on lock upgrade. Tools that only
+            # look (tests' own sessions) use a deferred BEGIN so they never block the app.
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)

@@ -26,6 +26,29 @@ def N_(message: str) -> str:
     return message
 
 
+class Msg:
+    """A message with values to fill in after translation, e.g. Msg(N_("Vent %(minutes)s"), minutes=3)."""
+
+    def __init__(self, text: str, **params):
+        self.text = text
+        self.params = params
+
+    def __eq__(self, other):
+        return isinstance(other, Msg) and (self.text, self.params) == (other.text, other.params)
+
+    def __repr__(self):
+        return f"Msg({self.text!r}, {self.params!r})"
+
+
+def translate_message(lang: str, message) -> str:
+    """Translate a plain msgid or a Msg; used by templates as tr()."""
+    if message is None:
+        return ""
+    if isinstance(message, Msg):
+        return translations(lang).gettext(message.text) % message.params
+    return translations(lang).gettext(str(message))
+
+
 @lru_cache
 def translations(lang: str) -> _gettext.NullTranslations:
     po_path = TRANSLATIONS_DIR / lang / "LC_MESSAGES" / "messages.po"

@@ -78,6 +78,9 @@ class SecurityMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body:
+                    # FastAPI turns errors while reading a body into a 400; the flag lets the
+                    # error handler answer 413 instead.
+                    state["body_too_large"] = True
                     raise BodyTooLarge()
             return message
 

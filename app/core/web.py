@@ -41,6 +41,7 @@ def build_environments(settings, centre) -> dict[str, Environment]:
             lstrip_blocks=True,
         )
         env.install_gettext_translations(i18n.translations(lang), newstyle=True)
+        env.globals["tr"] = lambda m, _l=lang: i18n.translate_message(_l, m)
         env.filters["dato"] = lambda v, _l=lang: i18n.format_day(v, _l)
         env.filters["tid"] = lambda v, _l=lang: i18n.format_time(v, _l)
         env.filters["ugedag"] = lambda v, _l=lang: i18n.format_weekday(v, _l)

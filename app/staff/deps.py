@@ -28,6 +28,7 @@ def require_roles(*roles: Role):
             raise Forbidden()
         return user
 
+    check.allowed_roles = allowed  # read by the role-matrix test
     return check
 
 

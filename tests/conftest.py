@@ -1,0 +1,135 @@
+"""Shared fixtures: a fresh database per test (SQLite file, or PostgreSQL when TEST_DATABASE_URL is
+set), an injected clock, the app, and a TestClient that knows how to send CSRF tokens."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import datetime, timezone
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlmodel import Session, SQLModel
+
+import app.models  # noqa: F401
+from app.core.clock import FixedClock
+from app.core.config import Settings
+from app.core.db import make_engine
+from app.core.web import CSRF_COOKIE
+from app.main import create_app
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)  # a Monday, 10.00 in Copenhagen
+
+
+def pytest_report_header(config):
+    return f"database: {'PostgreSQL ' + PG_URL.rsplit('@', 1)[-1] if PG_URL else 'SQLite (file per test)'}"
+
+
+@pytest.fixture(scope="session")
+def pg_engine():
+    if not PG_URL:
+        yield None
+        return
+    engine = make_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    SQLModel.metadata.create_all(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(tmp_path, pg_engine) -> str:
+    if pg_engine is not None:
+        tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+        with pg_engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        return PG_URL
+    url = f"sqlite:///{tmp_path / 'test.db'}"
+    engine = make_engine(url)
+    SQLModel.metadata.create_all(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def settings(database_url) -> Settings:
+    return Settings(environment="test", secret_key="test-secret", database_url=database_url,
+                    throttle_base_seconds=1.0)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(START)
+
+
+@pytest.fixture
+def app(settings, clock):
+    application = create_app(settings, clock=clock)
+    yield application
+    application.state.engine.dispose()
+
+
+@pytest.fixture
+def db(app, settings):
+    """A session for arranging and checking. Commit to make your rows visible to the app; call
+    db.rollback() before re-reading rows the app changed (a read opens a snapshot). Its SQLite
+    transactions are deferred, so a test holding one open never blocks the app's writers."""
+    engine = make_engine(settings.database_url, immediate=False)
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+    engine.dispose()
+
+
+class PortalClient(TestClient):
+    """TestClient that fills in the CSRF token the way a rendered form would."""
+
+    def csrf(self) -> str:
+        if CSRF_COOKIE not in self.cookies:
+            self.get("/healthz")
+        return self.app.state.signer.csrf_token(self.cookies[CSRF_COOKIE])
+
+    def submit(self, url: str, data: dict | None = None, **kwargs):
+        payload = {"csrf_token": self.csrf(), **(data or {})}
+        kwargs.setdefault("follow_redirects", False)
+        return self.post(url, data=payload, **kwargs)
+
+
+@pytest.fixture
+def client(app) -> PortalClient:
+    with PortalClient(app, base_url="http://testserver") as c:
+        yield c
+
+
+@pytest.fixture
+def make_client(app):
+    """More than one browser in a test (e.g. a citizen and a member of staff)."""
+    clients = []
+
+    def factory() -> PortalClient:
+        c = PortalClient(app, base_url="http://testserver")
+        c.__enter__()
+        clients.append(c)
+        return c
+
+    yield factory
+    for c in clients:
+        c.__exit__(None, None, None)
+
+
+def form_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+def all_routes(app):
+    """Every APIRoute the app serves (FastAPI keeps included routers nested)."""
+    from fastapi.routing import APIRoute
+    for router in app.state.routers:
+        for route in router.routes:
+            if isinstance(route, APIRoute):
+                yield route

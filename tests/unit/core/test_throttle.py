@@ -1,0 +1,51 @@
+from datetime import timedelta
+
+from sqlmodel import Session
+
+from app.core import throttle
+from app.core.clock import FixedClock
+from tests.conftest import START
+
+POLICY = throttle.Policy(free=3, base_seconds=2, max_seconds=60)
+
+
+def test_delay_grows_after_free_attempts_and_is_capped():
+    assert [POLICY.delay(n) for n in range(1, 10)] == [0, 0, 0, 2, 4, 8, 16, 32, 60]
+
+
+def test_locked_key_refuses_attempts_until_window_passes(app):
+    clock = FixedClock(START)
+    with Session(app.state.engine) as db:
+        for _ in range(4):
+            assert throttle.reserve_attempt(db, ["k"], now=clock.now(), policy=POLICY) == 0
+        assert throttle.reserve_attempt(db, ["k"], now=clock.now(), policy=POLICY) == 2
+        clock.advance(seconds=2)
+        assert throttle.reserve_attempt(db, ["k"], now=clock.now(), policy=POLICY) == 0
+        db.commit()
+
+
+def test_counters_are_shared_through_the_database(app):
+    """Two sessions stand for two workers: the second sees the first one's failures."""
+    with Session(app.state.engine) as first:
+        for _ in range(4):
+            throttle.reserve_attempt(first, ["shared"], now=START, policy=POLICY)
+        first.commit()
+    with Session(app.state.engine) as second:
+        assert throttle.reserve_attempt(second, ["shared"], now=START, policy=POLICY) > 0
+
+
+def test_counter_starts_over_after_a_quiet_day(app):
+    with Session(app.state.engine) as db:
+        for _ in range(4):
+            throttle.reserve_attempt(db, ["old"], now=START, policy=POLICY)
+        later = START + throttle.DECAY + timedelta(minutes=1)
+        assert throttle.reserve_attempt(db, ["old"], now=later, policy=POLICY) == 0
+        assert throttle.reserve_attempt(db, ["old"], now=later, policy=POLICY) == 0
+
+
+def test_clear_removes_the_lock(app):
+    with Session(app.state.engine) as db:
+        for _ in range(5):
+            throttle.reserve_attempt(db, ["c"], now=START, policy=POLICY)
+        throttle.clear(db, ["c"])
+        assert throttle.reserve_attempt(db, ["c"], now=START, policy=POLICY) == 0

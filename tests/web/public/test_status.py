@@ -1,0 +1,97 @@
+"""/status: the personal code signs a citizen in to their own case, and nothing else."""
+
+from sqlmodel import select
+
+from app.cases import service
+from app.core.deps import CITIZEN_COOKIE
+from app.core.models import Throttle
+from tests.factories import make_case, sign_in_citizen
+
+
+def test_right_code_opens_min_side(client, db, clock):
+    case, code = make_case(db, now=clock.now(), display_name="Kim")
+    sign_in_citizen(client, code)
+    page = client.get("/min-side")
+    assert page.status_code == 200 and "Hej Kim." in page.text
+
+
+def test_code_typed_sloppily_still_works(client, db, clock):
+    _, code = make_case(db, now=clock.now())
+    response = client.submit("/status", {"code": code.display.lower().replace("-", " ")})
+    assert response.status_code == 303
+
+
+def test_wrong_code_gets_a_clear_message_and_is_not_echoed(client, db, clock):
+    _, code = make_case(db, now=clock.now())
+    wrong = service.generate_code().display
+    response = client.submit("/status", {"code": wrong})
+    assert response.status_code == 422
+    assert "Vi kunne ikke finde en sag" in response.text and wrong not in response.text
+
+
+def test_typo_is_reported_without_spending_a_guess(client, db, clock):
+    response = client.submit("/status", {"code": "ABCD-EFGH"})
+    assert response.status_code == 422 and "Tjek for tastefejl" in response.text
+    assert db.exec(select(Throttle)).all() == []
+
+
+def test_min_side_without_a_session_goes_to_status(client):
+    response = client.get("/min-side", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/status"
+
+
+def test_session_cookie_holds_no_code(client, db, clock):
+    _, code = make_case(db, now=clock.now())
+    response = client.submit("/status", {"code": code.display})
+    cookie = response.headers["set-cookie"]
+    for part in (code.compact, code.selector, code.verifier, code.display):
+        assert part not in cookie
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie.replace("Lax", "lax")
+
+
+def test_sign_out_ends_the_session(client, db, clock):
+    _, code = make_case(db, now=clock.now())
+    sign_in_citizen(client, code)
+    cookie = client.cookies[CITIZEN_COOKIE]
+    assert client.submit("/min-side/log-ud").status_code == 303
+    client.cookies.set(CITIZEN_COOKIE, cookie)
+    assert client.get("/min-side", follow_redirects=False).status_code == 303
+
+
+def test_idle_citizen_session_times_out(client, db, clock, settings):
+    _, code = make_case(db, now=clock.now())
+    sign_in_citizen(client, code)
+    clock.advance(minutes=settings.citizen_idle_minutes + 1)
+    assert client.get("/min-side", follow_redirects=False).status_code == 303
+
+
+def test_quick_exit_ends_the_citizen_session(client, db, clock):
+    _, code = make_case(db, now=clock.now())
+    sign_in_citizen(client, code)
+    cookie = client.cookies[CITIZEN_COOKIE]
+    client.get("/forlad", follow_redirects=False)
+    client.cookies.set(CITIZEN_COOKIE, cookie)
+    assert client.get("/min-side", follow_redirects=False).status_code == 303
+
+
+def test_reissued_code_ends_old_code_and_its_sessions(client, make_client, db, clock):
+    case, old = make_case(db, now=clock.now())
+    sign_in_citizen(client, old)
+    new = service.reissue_code(db, case, now=clock.now())
+    db.commit()
+    assert client.get("/min-side", follow_redirects=False).status_code == 303
+    other = make_client()
+    assert other.submit("/status", {"code": old.display}).status_code == 422
+    sign_in_citizen(other, new)
+
+
+def test_many_wrong_guesses_get_nowhere_and_the_right_code_works_after_the_window(client, db, clock):
+    _, code = make_case(db, now=clock.now())
+    statuses = []
+    for _ in range(60):
+        statuses.append(client.submit("/status", {"code": service.generate_code().display}).status_code)
+    assert 429 in statuses and 303 not in statuses
+    # Still locked for this client right now, even with the right code.
+    assert client.submit("/status", {"code": code.display}).status_code == 429
+    clock.advance(minutes=16)
+    sign_in_citizen(client, code)
