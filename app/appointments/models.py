@@ -1,0 +1,50 @@
+"""Appointments on a case (individual, group, video, medical), with attendance.
+
+Shared by the requests domain (the first appointment starts treatment and meets the guarantee)
+and the plans domain (attendance, MOVE gift cards).
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Column, Index
+from sqlmodel import Field, SQLModel
+
+from app.core.db import UTCDateTime
+
+
+class AppointmentKind(str, enum.Enum):
+    individual = "individual"
+    group = "group"
+    video = "video"
+    medical = "medical"
+
+
+class Attendance(str, enum.Enum):
+    planned = "planned"
+    attended = "attended"
+    no_show = "no_show"  # did not come and did not cancel
+    cancelled_in_time = "cancelled_in_time"  # the citizen cancelled beforehand
+    cancelled_by_centre = "cancelled_by_centre"
+
+
+class Appointment(SQLModel, table=True):
+    __tablename__ = "appointment"
+    __table_args__ = (Index("ix_appointment_case_start", "case_id", "starts_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="citizen_case.id", ondelete="CASCADE")
+    staff_id: int | None = Field(default=None, foreign_key="staff_user.id", ondelete="SET NULL")
+    kind: str = Field(max_length=20, default=AppointmentKind.individual.value)
+    starts_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    duration_minutes: int = Field(default=60)
+    location: str = Field(default="", max_length=200)
+    video_url: str | None = Field(default=None, max_length=300)
+    attendance: str = Field(max_length=24, default=Attendance.planned.value)
+    # True for the appointment that starts treatment (measured for the 14-day guarantee).
+    starts_treatment: bool = Field(default=False)
+    in_follow_up: bool = Field(default=False)  # during the 6-month follow-up after discharge
+    note: str = Field(default="", max_length=500)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

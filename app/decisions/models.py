@@ -1,0 +1,55 @@
+"""Decisions (afgørelser) on type of treatment, with reasons and a complaint guide.
+
+Made by counsellors in the requests domain; complained about in the complaints domain.
+A re-assessment that changes a decision creates a new row and marks the old one replaced:
+both are kept.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Column, Index, Text
+from sqlmodel import Field, SQLModel
+
+from app.core.db import UTCDateTime
+
+
+class TreatmentType(str, enum.Enum):
+    counselling = "counselling"  # rådgivning
+    outpatient = "outpatient"  # ambulant behandling
+    residential = "residential"  # døgnbehandling
+    medical = "medical"  # lægelig behandling (afrusning, substitution, antabus, trangdæmpende)
+    anonymous_outpatient = "anonymous_outpatient"  # anonym ambulant stofbehandling, SEL § 101 a
+    refused = "refused"  # afslag
+
+
+class LegalBasis(str, enum.Enum):
+    sel_101 = "SEL § 101"  # drugs, social treatment
+    sel_101a = "SEL § 101 a"  # anonymous outpatient drug treatment: no appeal, no 14-day guarantee
+    sul_141 = "SUL § 141"  # alcohol
+    sul_142 = "SUL § 142"  # medical treatment with addictive medicines
+
+
+class Decision(SQLModel, table=True):
+    __tablename__ = "decision"
+    __table_args__ = (Index("ix_decision_case", "case_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="citizen_case.id", ondelete="CASCADE")
+    request_id: int | None = Field(default=None)  # the treatment request it answers, if any
+    staff_id: int | None = Field(default=None, foreign_key="staff_user.id", ondelete="SET NULL")
+    treatment_type: str = Field(max_length=30)
+    legal_basis: str = Field(max_length=20)
+    # forvaltningsloven § 22/24: the rules applied, the main considerations and the key facts.
+    rules_applied: str = Field(sa_column=Column(Text, nullable=False))
+    considerations: str = Field(sa_column=Column(Text, nullable=False))
+    key_facts: str = Field(sa_column=Column(Text, nullable=False))
+    # forvaltningsloven § 25: where, how and by when to complain. Empty = no guide was given,
+    # and then the complaint deadline does not run.
+    complaint_guide: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    decided_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    notified_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    replaces_id: int | None = Field(default=None, foreign_key="decision.id")
+    replaced_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
