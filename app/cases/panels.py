@@ -1,4 +1,5 @@
-"""Min side is assembled from panels that each domain registers (bookings, requests, plans...).
+"""Min side, and the staff's case page, are assembled from panels that each domain registers
+(bookings, requests, plans, decisions...).
 
 A panel is a function (db, case, now) -> Panel | None, so the cases module needs no knowledge
 of the domains that hang off a case.
@@ -34,4 +35,18 @@ def min_side_panel(fn: PanelFn) -> PanelFn:
 
 def build_panels(db: Session, case: CitizenCase, now: datetime) -> list[Panel]:
     panels = [p for fn in _PANELS if (p := fn(db, case, now)) is not None]
+    return sorted(panels, key=lambda p: p.order)
+
+
+# The staff side's case page (/personale/sager/{case_id}): same idea, staff templates.
+_STAFF_PANELS: list[PanelFn] = []
+
+
+def staff_case_panel(fn: PanelFn) -> PanelFn:
+    _STAFF_PANELS.append(fn)
+    return fn
+
+
+def build_staff_panels(db: Session, case: CitizenCase, now: datetime) -> list[Panel]:
+    panels = [p for fn in _STAFF_PANELS if (p := fn(db, case, now)) is not None]
     return sorted(panels, key=lambda p: p.order)
