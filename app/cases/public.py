@@ -6,14 +6,18 @@ import math
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
 
 from app.cases import service
+from app.cases.handoff import code_belongs_to, render_new_code, start_citizen_session
 from app.cases.models import CitizenCase
+from app.core.codes import normalise_group
+from app.core.errors import NotFound
 from app.cases.panels import build_panels
 from app.core import sessions
 from app.core.deps import CITIZEN_COOKIE, DB, AppSettings, CitizenSession, Now, client_key, throttle_policy
 from app.core.i18n import Msg, N_
-from app.core.web import render, see_other
+from app.core.web import render, safe_next, see_other, translate
 
 router = APIRouter()
 
@@ -26,13 +30,6 @@ MESSAGES = {
 
 def signed_in_case(db, session) -> CitizenCase:
     return db.get(CitizenCase, session.case_id)
-
-
-def start_citizen_session(request: Request, response, db, case: CitizenCase, now) -> None:
-    """Sign the browser in to a case; the cookie carries only a random session id."""
-    token = sessions.start_session(db, kind=sessions.CITIZEN, case_id=case.id, now=now)
-    response.set_cookie(CITIZEN_COOKIE, request.app.state.signer.sign_cookie(token), httponly=True,
-                        samesite="lax", path="/", secure=request.app.state.settings.secure_cookies)
 
 
 @router.get("/status")
@@ -57,6 +54,37 @@ def sign_in_with_code(
     response = see_other("/min-side")
     start_citizen_session(request, response, db, case, now)
     return response
+
+
+@router.post("/kode/hent")
+def download_code(request: Request, db: DB, session: CitizenSession, code: Annotated[str, Form(max_length=100)] = ""):
+    """The new code as a small text file, for people who keep things in their files app."""
+    case = signed_in_case(db, session)
+    parsed = code_belongs_to(case, code)
+    if parsed is None:
+        raise NotFound()
+    text = translate(request, "Din personlige kode til %(name)s: %(code)s\n\nGem den et sted, hvor andre ikke kigger.\n",
+                     name=request.app.state.centre.name, code=parsed.display)
+    return Response(text, media_type="text/plain; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="kode.txt"'})
+
+
+@router.post("/kode/gemt")
+def confirm_code_saved(
+    request: Request, db: DB, session: CitizenSession, code: Annotated[str, Form(max_length=100)] = "",
+    last_group: Annotated[str, Form(max_length=100)] = "", next: Annotated[str, Form(max_length=200)] = "/min-side",
+):
+    """People click past codes and lose them: ask for the last group back before moving on."""
+    case = signed_in_case(db, session)
+    parsed = code_belongs_to(case, code)
+    if parsed is None:
+        raise NotFound()
+    typed = normalise_group(last_group)
+    if typed != parsed.last_group:
+        return render_new_code(request, parsed, heading=translate(request, "Gem din kode"),
+                               next_url=safe_next(next, "/min-side"), typed_last=last_group, status=422,
+                               errors={"last_group": N_("De 4 tegn passer ikke med koden. Se efter og prøv igen.")})
+    return see_other(safe_next(next, "/min-side"), flash=N_("Godt. Husk at gemme koden et sikkert sted."))
 
 
 @router.get("/min-side")

@@ -62,6 +62,11 @@ def normalise(text: str | None) -> str | None:
     return cleaned
 
 
+def normalise_group(text: str | None) -> str:
+    """A typed group of the code, cleaned the same way as a whole code."""
+    return (text or "").upper().translate(_DROP).translate(_CONFUSABLE)
+
+
 def parse_code(text: str | None) -> PersonalCode | None:
     """Parse typed input; None when it is malformed or the check character does not match."""
     compact = normalise(text)

@@ -19,7 +19,7 @@ from app.core.i18n import LANGUAGES, DEFAULT_LANGUAGE, TRANSLATIONS_DIR
 ROOT = Path(__file__).resolve().parent.parent.parent
 METHOD_MAP = [("app/**.py", "python"), ("app/templates/**.html", "jinja2")]
 OPTIONS = {"app/templates/**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}}
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "translate": (2,)}
 
 
 def extract() -> Catalog:
