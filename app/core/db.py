@@ -52,13 +52,18 @@ def make_engine(url: str, *, echo: bool = False, immediate: bool = True) -> Engi
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):
-            # The app takes the write lock at the start: concurrent writers queue on busy_timeout
-            # instead of failing later with "database is locked" on lock upgrade. Tools that only
-            # look (tests' own sessions) use a deferred BEGIN so they never block the app.
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+            # A transaction that will write takes the write lock at the start: concurrent writers
+            # queue on busy_timeout instead of failing later with "database is locked" on lock
+            # upgrade. Read-only transactions (GET requests, tests' own sessions) use a deferred
+            # BEGIN so readers never queue behind writers (WAL lets them read a snapshot).
+            mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE" if immediate else "DEFERRED")
+            conn.exec_driver_sql(f"BEGIN {mode}")
 
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+READ_ONLY = {"sqlite_begin": "DEFERRED"}
 
 
 @contextmanager

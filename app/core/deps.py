@@ -12,6 +12,7 @@ from sqlmodel import Session
 from app.core import sessions, throttle
 from app.core.clock import Clock
 from app.core.config import Centre, Settings
+from app.core.db import READ_ONLY
 from app.core.models import WebSession
 
 CITIZEN_COOKIE = "rp_borger"
@@ -39,8 +40,13 @@ class Forbidden(Exception):
 
 
 def get_db(request: Request) -> Iterator[Session]:
-    """One transaction per request: committed before the response is sent, rolled back on error."""
+    """One transaction per request: committed before the response is sent, rolled back on error.
+
+    GET and HEAD must not write (their rare bookkeeping writes go through
+    sessions.write_aside), so on SQLite they read without taking the write lock."""
     with Session(request.app.state.engine, expire_on_commit=False) as db:
+        if request.method in {"GET", "HEAD"}:
+            db.connection(execution_options=READ_ONLY)
         try:
             yield db
             db.commit()

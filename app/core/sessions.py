@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from app.core.models import WebSession
@@ -38,13 +39,25 @@ def load_session(
     if row is None or row.kind != kind or row.ended_at is not None:
         return None
     if now - row.last_seen_at > idle or now - row.created_at > max_age:
-        row.ended_at = now
-        db.flush()
+        _write_aside(db, row.id, {"ended_at": now})
         return None
     if now - row.last_seen_at > TOUCH_INTERVAL:
-        row.last_seen_at = now
-        db.flush()
+        _write_aside(db, row.id, {"last_seen_at": now})
+        set_committed_value(row, "last_seen_at", now)  # not dirty: nothing to flush in this request
     return row
+
+
+def _write_aside(db: Session, session_id: str, values: dict) -> None:
+    """Session bookkeeping. Inside a read-only request it is written in its own short transaction,
+    so GET requests never take the database's write lock; otherwise it joins the request's."""
+    options = db.connection().get_execution_options()
+    stmt = update(WebSession).where(WebSession.id == session_id).values(**values)
+    if options.get("sqlite_begin") == "DEFERRED":
+        with Session(db.get_bind()) as aside:
+            aside.execute(stmt)
+            aside.commit()
+    else:
+        db.execute(stmt)
 
 
 def end_session(db: Session, token: str | None, *, now: datetime) -> None:

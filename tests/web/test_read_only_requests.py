@@ -1,0 +1,38 @@
+"""GET requests read without the database's write lock, so pages never queue behind a writer."""
+
+import time
+
+from sqlalchemy import text
+
+from app.core.db import make_engine
+from tests.factories import make_case, sign_in_citizen
+
+
+def test_pages_answer_while_another_transaction_holds_the_write_lock(client, db, clock, settings):
+    _, code = make_case(db, now=clock.now())
+    sign_in_citizen(client, code)
+    writer = make_engine(settings.database_url).connect()
+    tx = writer.begin()  # on SQLite the app's engine begins with BEGIN IMMEDIATE: the write lock
+    if not settings.is_sqlite:
+        # EXCLUSIVE blocks every writer of these tables but lets plain readers through.
+        writer.execute(text("LOCK TABLE web_session, citizen_case IN EXCLUSIVE MODE"))
+    try:
+        started = time.perf_counter()
+        assert client.get("/min-side").status_code == 200
+        assert client.get("/healthz").status_code == 200
+        assert time.perf_counter() - started < 2
+    finally:
+        tx.rollback()
+        writer.close()
+
+
+def test_session_activity_is_still_recorded_from_get_requests(client, db, clock):
+    from app.core.models import WebSession
+    from sqlmodel import select
+    _, code = make_case(db, now=clock.now())
+    sign_in_citizen(client, code)
+    clock.advance(minutes=5)
+    assert client.get("/min-side").status_code == 200
+    db.rollback()
+    row = db.exec(select(WebSession)).one()
+    assert row.last_seen_at == clock.now()
