@@ -66,6 +66,24 @@ def make_engine(url: str, *, echo: bool = False, immediate: bool = True) -> Engi
 READ_ONLY = {"sqlite_begin": "DEFERRED"}
 
 
+def is_read_only(db: Session) -> bool:
+    return db.connection().get_execution_options().get("sqlite_begin") == "DEFERRED"
+
+
+def write_aside(db: Session, statement) -> None:
+    """Execute a bookkeeping write (session activity, access log) from any request.
+
+    In a read-only (GET) request it runs in its own short transaction: a deferred SQLite
+    transaction that read first cannot safely start writing once another writer has committed.
+    Elsewhere it simply joins the request's transaction."""
+    if is_read_only(db):
+        with Session(db.get_bind()) as aside:
+            aside.execute(statement)
+            aside.commit()
+    else:
+        db.execute(statement)
+
+
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
     """A unit of work outside a request (CLI, jobs): commit on success, roll back on error."""

@@ -8,6 +8,7 @@ from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
+from app.core.db import write_aside
 from app.core.models import WebSession
 from app.core.security import new_token, token_digest
 
@@ -39,25 +40,12 @@ def load_session(
     if row is None or row.kind != kind or row.ended_at is not None:
         return None
     if now - row.last_seen_at > idle or now - row.created_at > max_age:
-        _write_aside(db, row.id, {"ended_at": now})
+        write_aside(db, update(WebSession).where(WebSession.id == row.id).values(ended_at=now))
         return None
     if now - row.last_seen_at > TOUCH_INTERVAL:
-        _write_aside(db, row.id, {"last_seen_at": now})
+        write_aside(db, update(WebSession).where(WebSession.id == row.id).values(last_seen_at=now))
         set_committed_value(row, "last_seen_at", now)  # not dirty: nothing to flush in this request
     return row
-
-
-def _write_aside(db: Session, session_id: str, values: dict) -> None:
-    """Session bookkeeping. Inside a read-only request it is written in its own short transaction,
-    so GET requests never take the database's write lock; otherwise it joins the request's."""
-    options = db.connection().get_execution_options()
-    stmt = update(WebSession).where(WebSession.id == session_id).values(**values)
-    if options.get("sqlite_begin") == "DEFERRED":
-        with Session(db.get_bind()) as aside:
-            aside.execute(stmt)
-            aside.commit()
-    else:
-        db.execute(stmt)
 
 
 def end_session(db: Session, token: str | None, *, now: datetime) -> None:

@@ -36,3 +36,22 @@ def test_session_activity_is_still_recorded_from_get_requests(client, db, clock)
     db.rollback()
     row = db.exec(select(WebSession)).one()
     assert row.last_seen_at == clock.now()
+
+
+def test_access_log_rows_are_written_from_get_requests(app, db, clock):
+    """A staff page view is a GET, yet it must leave an access-log row."""
+    from fastapi import Request
+    from sqlmodel import Session, select
+    from app.audit.models import AccessLogEntry
+    from app.audit.service import record_access
+    from app.core.db import READ_ONLY
+    from tests.factories import make_staff
+    staff = make_staff(db, role="counsellor")
+    case, _ = make_case(db, now=clock.now())
+    with Session(app.state.engine) as request_db:
+        request_db.connection(execution_options=READ_ONLY)
+        request_db.get(type(case), case.id)
+        record_access(request_db, staff=staff, case_id=case.id, action="view_case", now=clock.now())
+        request_db.commit()
+    db.rollback()
+    assert [e.action for e in db.exec(select(AccessLogEntry))] == ["view_case"]
