@@ -17,6 +17,7 @@ STEP1 = {"age": "30_plus", "area": "alcohol", "for_whom": "self", "anonymity": "
 
 def count(db, model):
     db.rollback()
+    db.expire_all()  # re-read what the app changed
     return db.exec(select(func.count()).select_from(model)).one()
 
 
@@ -92,6 +93,7 @@ def test_anonymous_request_gives_a_code_with_received_and_latest_start_date(clie
     assert "Vi har modtaget din henvendelse" in page.text and 'class="code-box"' in page.text
     assert "mandag 23.11.2026" in page.text and "mandag 07.12.2026" in page.text
     db.rollback()
+    db.expire_all()  # re-read what the app changed
     req = db.exec(select(TreatmentRequest)).one()
     case = db.get(CitizenCase, req.case_id)
     assert case.anonymous and case.display_name == "Kim" and case.full_name is None
@@ -103,6 +105,7 @@ def test_anonymous_drug_request_without_other_problems_is_101a_without_deadline(
     page = send(client, area="drugs", other_social_problems="no")
     assert page.status_code == 200 and "Behandlingen skal starte senest" not in page.text
     db.rollback()
+    db.expire_all()  # re-read what the app changed
     req = db.exec(select(TreatmentRequest)).one()
     assert req.section_101a and req.deadline_on is None
     assert "Gælder ikke" in client.get("/min-side").text
@@ -111,6 +114,7 @@ def test_anonymous_drug_request_without_other_problems_is_101a_without_deadline(
 def test_anonymous_drug_request_with_other_problems_keeps_the_guarantee(client, db):
     send(client, area="drugs", other_social_problems="yes")
     db.rollback()
+    db.expire_all()  # re-read what the app changed
     req = db.exec(select(TreatmentRequest)).one()
     assert not req.section_101a and req.deadline_on is not None
 
@@ -130,6 +134,7 @@ def test_identified_request_stores_contact_details(client, db):
                 preferred_contact="email", cpr="0101901234", help_wanted=["outpatient", "medical"])
     assert page.status_code == 200
     db.rollback()
+    db.expire_all()  # re-read what the app changed
     req = db.exec(select(TreatmentRequest)).one()
     case = db.get(CitizenCase, req.case_id)
     assert (case.full_name, case.phone, case.email) == ("Bo Hansen", "12 34 56 78", "bo@example.dk")
@@ -151,6 +156,7 @@ def test_self_test_result_is_attached_only_when_chosen(client, db):
     send(client, screening=encoded)
     send(client, screening=encoded, attach_screening="1")
     db.rollback()
+    db.expire_all()  # re-read what the app changed
     rows = db.exec(select(TreatmentRequest).order_by(TreatmentRequest.id)).all()
     assert [(r.screening_kind, r.screening_score) for r in rows] == [(None, None), ("audit", 10)]
 
@@ -167,6 +173,7 @@ def test_unknown_self_test_is_404(client):
 def test_citizen_reads_a_staff_reply_and_answers(client, db, clock):
     send(client)
     db.rollback()
+    db.expire_all()  # re-read what the app changed
     req = db.exec(select(TreatmentRequest)).one()
     db.add(Message(case_id=req.case_id, from_staff=True, staff_first_name="Mette", body="Hej, vi ringer.",
                    sent_at=clock.now()))
@@ -180,12 +187,14 @@ def test_citizen_reads_a_staff_reply_and_answers(client, db, clock):
     htmx = client.submit("/min-side/beskeder", {"body": "Med htmx"}, headers={"HX-Request": "true"})
     assert htmx.status_code == 200 and "<html" not in htmx.text and "Med htmx" in htmx.text
     db.rollback()
+    db.expire_all()  # re-read what the app changed
     assert [m.body for m in db.exec(select(Message).where(Message.from_staff.is_(False)))] == ["Tak", "Med htmx"]
 
 
 def test_free_choice_waives_the_deadline(client, db):
     send(client)
     db.rollback()
+    db.expire_all()  # re-read what the app changed
     req = db.exec(select(TreatmentRequest)).one()
     assert client.get(f"/min-side/henvendelser/{req.id}/frit-valg").status_code == 200
     assert client.submit(f"/min-side/henvendelser/{req.id}/frit-valg").status_code == 303
@@ -196,6 +205,7 @@ def test_deleting_an_unvisited_anonymous_request_deletes_the_case_and_ends_sessi
     page = send(client)
     code = code_from(page.text)
     db.rollback()
+    db.expire_all()  # re-read what the app changed
     req = db.exec(select(TreatmentRequest)).one()
     assert "Vil du slette" in client.get(f"/min-side/henvendelser/{req.id}/slet").text
     response = client.submit(f"/min-side/henvendelser/{req.id}/slet")
@@ -208,6 +218,7 @@ def test_deleting_an_unvisited_anonymous_request_deletes_the_case_and_ends_sessi
 def test_deleting_keeps_the_case_when_something_else_hangs_off_it(client, db, clock):
     send(client)
     db.rollback()
+    db.expire_all()  # re-read what the app changed
     req = db.exec(select(TreatmentRequest)).one()
     db.add(Appointment(case_id=req.case_id, starts_at=clock.now(), created_at=clock.now()))
     db.commit()
@@ -219,6 +230,7 @@ def test_deleting_keeps_the_case_when_something_else_hangs_off_it(client, db, cl
 def test_a_visited_request_cannot_be_deleted(client, db):
     send(client)
     db.rollback()
+    db.expire_all()  # re-read what the app changed
     req = db.exec(select(TreatmentRequest)).one()
     req.status = "visitation"
     db.add(req)
@@ -232,6 +244,7 @@ def test_min_side_routes_never_reach_another_case(client, make_client, db, clock
     other = make_client()
     send(other)
     db.rollback()
+    db.expire_all()  # re-read what the app changed
     theirs = db.exec(select(TreatmentRequest)).one()
     _, code = make_case(db, now=clock.now())
     sign_in_citizen(client, code)
@@ -240,7 +253,9 @@ def test_min_side_routes_never_reach_another_case(client, make_client, db, clock
         assert client.submit(path).status_code == 404
     assert client.submit("/min-side/beskeder", {"body": "hej"}).status_code == 303
     db.rollback()
+    db.expire_all()  # re-read what the app changed
     assert db.exec(select(Message)).one().case_id != theirs.case_id
     assert "hej" not in other.get("/min-side/beskeder").text
     db.rollback()
+    db.expire_all()  # re-read what the app changed
     assert db.get(TreatmentRequest, theirs.id).free_choice_at is None
