@@ -155,6 +155,16 @@ def _thread_page(request, db, case, now, *, form=None, errors=None, status=200):
                  messages=messages.thread(db, case.id), form=form or {}, errors=errors or {}, signed_in=True)
 
 
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _thread_block(request, db, case, *, form=None, errors=None, sent=False):
+    return render(request, "public/requests/messages.html",
+                  {"case": case, "messages": messages.thread(db, case.id), "form": form or {},
+                   "errors": errors or {}, "sent": sent}, block="thread")
+
+
 @router.get("/min-side/beskeder")
 def show_citizen_messages(request: Request, db: DB, now: Now, session: CitizenSession):
     case = _case(db, session)
@@ -170,11 +180,11 @@ def send_citizen_message(request: Request, db: DB, now: Now, session: CitizenSes
     try:
         messages.send_citizen_message(db, case_id=case.id, body=body, now=now)
     except messages.MessageError as err:
+        if _is_htmx(request):  # htmx does not swap 4xx answers: show the error in the thread block
+            return _thread_block(request, db, case, form={"body": body}, errors={"body": err.message})
         return _thread_page(request, db, case, now, form={"body": body}, errors={"body": err.message}, status=422)
-    if request.headers.get("HX-Request") == "true":
-        return render(request, "public/requests/messages.html",
-                      {"case": case, "messages": messages.thread(db, case.id), "form": {}, "errors": {},
-                       "sent": True}, block="thread")
+    if _is_htmx(request):
+        return _thread_block(request, db, case, sent=True)
     return see_other("/min-side/beskeder#ny-besked", flash=N_("Din besked er sendt."))
 
 

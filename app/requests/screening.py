@@ -16,6 +16,8 @@ FREQ_0_4 = [N_("Aldrig"), N_("Højst en gang om måneden"), N_("2–4 gange om m
             N_("4 gange om ugen eller mere")]
 HOW_OFTEN = [N_("Aldrig"), N_("Sjældnere end en gang om måneden"), N_("Hver måned"), N_("Hver uge"),
              N_("Dagligt eller næsten dagligt")]
+DUDIT_FREQ = [N_("Aldrig"), N_("En gang om måneden eller sjældnere"), N_("2–4 gange om måneden"),
+              N_("2–3 gange om ugen"), N_("4 gange om ugen eller oftere")]
 HURT = [N_("Nej"), N_("Ja, men ikke inden for det sidste år"), N_("Ja, inden for det sidste år")]
 HURT_SCORES = (0, 2, 4)
 
@@ -54,12 +56,8 @@ AUDIT = (
 )
 
 DUDIT = (
-    _five(N_("Hvor tit tager du andre stoffer end alkohol?"), [
-        N_("Aldrig"), N_("En gang om måneden eller sjældnere"), N_("2–4 gange om måneden"),
-        N_("2–3 gange om ugen"), N_("4 gange om ugen eller oftere")]),
-    _five(N_("Hvor tit tager du mere end én slags stof ved samme lejlighed?"), [
-        N_("Aldrig"), N_("En gang om måneden eller sjældnere"), N_("2–4 gange om måneden"),
-        N_("2–3 gange om ugen"), N_("4 gange om ugen eller oftere")]),
+    _five(N_("Hvor tit tager du andre stoffer end alkohol?"), DUDIT_FREQ),
+    _five(N_("Hvor tit tager du mere end én slags stof ved samme lejlighed?"), DUDIT_FREQ),
     _five(N_("Hvor mange gange tager du stoffer på en typisk dag, hvor du tager stoffer?"),
           ["0", "1–2", "3–4", "5–6", N_("7 eller flere")]),
     _five(N_("Hvor tit er du stærkt påvirket af stoffer?")),

@@ -47,6 +47,8 @@ def show_inbox(request: Request, db: DB, now: Now, user: Counsellor, area: str =
     area = area if area in {a.value for a in Area} else ""
     status = status if status in {s.value for s in RequestStatus} else ""
     rows = service.inbox(db, now=now, area=area or None, status=status or None)
+    # The inbox shows many cases at once: one entry for the list, one per case opened from it.
+    record_access(db, staff=user, case_id=None, action="view_inbox", now=now)
     return render(request, "staff/requests/inbox.html", {
         "user": user, "rows": rows, "filters": {"area": area, "status": status},
         "unread_total": sum(messages.unread_for_staff(db).values()), **LABELS,
@@ -86,20 +88,27 @@ def show_case(request: Request, db: DB, now: Now, user: Counsellor, case_id: int
     return response
 
 
+def _thread_block(request, db, user, case, *, errors=None, sent=False):
+    return render(request, "staff/requests/case.html", {
+        "user": user, "case": case, "messages": messages.thread(db, case.id), "errors": errors or {}, "form": {},
+        "sent": sent, **LABELS}, block="thread")
+
+
 @router.post("/sager/{case_id}/beskeder")
 def reply_to_citizen(request: Request, db: DB, now: Now, user: Counsellor, case_id: int,
                      body: Annotated[str, Form(max_length=5000)] = ""):
     case = _case(db, case_id)
+    htmx = request.headers.get("HX-Request") == "true"
     try:
         messages.send_staff_message(db, case_id=case.id, staff=user, body=body, now=now)
     except messages.MessageError as err:
+        if htmx:  # htmx does not swap 4xx answers: show the error in the thread block
+            return _thread_block(request, db, user, case, errors={"body": err.message})
         return _case_page(request, db, now, user, case, errors={"body": err.message}, form={"body": body},
                           status=422)
     record_access(db, staff=user, case_id=case.id, action="send_message", now=now)
-    if request.headers.get("HX-Request") == "true":
-        return render(request, "staff/requests/case.html", {
-            "user": user, "case": case, "messages": messages.thread(db, case.id), "errors": {}, "form": {},
-            "sent": True, **LABELS}, block="thread")
+    if htmx:
+        return _thread_block(request, db, user, case, sent=True)
     return see_other(f"/personale/sager/{case.id}#beskeder", flash=N_("Beskeden er sendt."))
 
 

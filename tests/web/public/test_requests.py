@@ -259,3 +259,10 @@ def test_min_side_routes_never_reach_another_case(client, make_client, db, clock
     db.rollback()
     db.expire_all()  # re-read what the app changed
     assert db.get(TreatmentRequest, theirs.id).free_choice_at is None
+
+
+def test_empty_message_with_htmx_shows_the_error_in_the_thread(client, db):
+    send(client)
+    response = client.submit("/min-side/beskeder", {"body": " "}, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "Skriv en besked, før du sender." in response.text
+    assert "<html" not in response.text and count(db, Message) == 0
