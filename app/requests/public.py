@@ -80,7 +80,8 @@ def continue_request(request: Request, age: Annotated[str, Form(max_length=20)] 
 @router.post("/behandling/send")
 async def send_request(request: Request, db: DB, now: Now):
     form = await request.form()
-    data = {k: v for k, v in form.items() if isinstance(v, str) and len(v) <= 4100}
+    # Over-long values are kept and refused with a message by the validation, never silently dropped.
+    data = {k: v for k, v in form.items() if isinstance(v, str)}
     parsed = forms.parse_step2(data, [v for v in form.getlist("help_wanted") if isinstance(v, str)],
                                today=local_date(now))
     if parsed.step1 is None:

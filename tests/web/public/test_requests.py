@@ -266,3 +266,9 @@ def test_empty_message_with_htmx_shows_the_error_in_the_thread(client, db):
     response = client.submit("/min-side/beskeder", {"body": " "}, headers={"HX-Request": "true"})
     assert response.status_code == 200 and "Skriv en besked, før du sender." in response.text
     assert "<html" not in response.text and count(db, Message) == 0
+
+
+def test_too_long_message_is_refused_and_kept(client, db):
+    page = send(client, message="x" * 4001)
+    assert page.status_code == 422 and 'href="#message"' in page.text and "x" * 4001 in page.text
+    assert count(db, TreatmentRequest) == 0
