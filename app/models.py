@@ -7,6 +7,8 @@ from app.audit.models import AccessLogEntry  # noqa: F401
 from app.cases.models import CitizenCase  # noqa: F401
 from app.core.models import Throttle, WebSession  # noqa: F401
 from app.decisions.models import Decision  # noqa: F401
+from app.messages.models import Message  # noqa: F401
+from app.requests.models import TreatmentRequest  # noqa: F401
 from app.staff.models import StaffUser  # noqa: F401
 
 metadata = SQLModel.metadata

@@ -1,0 +1,232 @@
+"""/behandling (request treatment, optional self-test) and the request parts of Min side."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+
+from app.cases.handoff import hand_over_new_code
+from app.cases.models import CitizenCase
+from app.cases.panels import Panel, min_side_panel
+from app.core.clock import local_date
+from app.core.deps import CITIZEN_COOKIE, DB, CitizenSession, Now
+from app.core.errors import NotFound
+from app.core.i18n import N_, format_long_day
+from app.core.web import language, render, see_other, translate
+from app.messages import service as messages
+from app.requests import forms, screening, service
+from app.requests.guarantee import STATE_LABELS, GuaranteeState
+from app.requests.models import AREA_LABELS, CONTACT_LABELS, HELP_LABELS, STATUS_LABELS, Area, Contact, HelpWanted
+
+router = APIRouter()
+
+LABELS = {"areas": AREA_LABELS, "help": HELP_LABELS, "contacts": CONTACT_LABELS, "statuses": STATUS_LABELS,
+          "states": STATE_LABELS, "help_values": [h.value for h in HelpWanted],
+          "contact_values": [c.value for c in Contact], "area_values": [a.value for a in Area]}
+
+
+def _page(request: Request, template: str, status: int = 200, **ctx):
+    return render(request, template, {**LABELS, **ctx}, status=status)
+
+
+def _step1(request, parsed, status=200, screening_value=""):
+    return _page(request, "public/requests/step1.html", status, form=parsed.form, errors=parsed.errors,
+                 screening=screening_value)
+
+
+def _step2(request, parsed, screening_value, status=200):
+    decoded = screening.decode(screening_value)
+    result = None
+    if decoded:
+        total = screening.score(decoded[0], decoded[2])
+        result = {"kind": decoded[0], "total": total, "max": screening.MAX_SCORE[decoded[0]],
+                  "explanation": screening.explanation(decoded[0], total, decoded[1])}
+    return _page(request, "public/requests/step2.html", status, form=parsed.form, errors=parsed.errors,
+                 s1=parsed.step1, screening=screening_value if decoded else "", screening_result=result)
+
+
+def _stop_page(request, step1):
+    """Under 18 or gambling: a page pointing elsewhere. Nothing is stored."""
+    if step1.under_18:
+        return _page(request, "public/requests/youth.html")
+    return _page(request, "public/requests/gambling.html")
+
+
+@router.get("/behandling")
+def show_request_form(request: Request, screening: str = "", age: str = "", area: str = "", for_whom: str = "",
+                      anonymity: str = ""):
+    """Step 1. `screening` carries a self-test result the citizen chose to bring along; the other
+    parameters refill the form when the citizen goes back from step 2."""
+    valid = screening if forms.screening.decode(screening[:200]) else ""
+    typed = {"age": age, "area": area, "for_whom": for_whom, "anonymity": anonymity}
+    return _step1(request, forms.Parsed(form={k: v[:20] for k, v in typed.items()}), screening_value=valid)
+
+
+@router.post("/behandling")
+def continue_request(request: Request, age: Annotated[str, Form(max_length=20)] = "",
+                     area: Annotated[str, Form(max_length=20)] = "", for_whom: Annotated[str, Form(max_length=20)] = "",
+                     anonymity: Annotated[str, Form(max_length=20)] = "",
+                     screening: Annotated[str, Form(max_length=200)] = ""):
+    """Step 1 → step 2 (nothing is stored until the request is sent)."""
+    parsed = forms.parse_step1({"age": age, "area": area, "for_whom": for_whom, "anonymity": anonymity})
+    if parsed.errors:
+        return _step1(request, parsed, 422, screening_value=screening if forms.screening.decode(screening) else "")
+    if parsed.step1.under_18 or parsed.step1.area == "gambling":
+        return _stop_page(request, parsed.step1)
+    return _step2(request, parsed, screening)
+
+
+@router.post("/behandling/send")
+async def send_request(request: Request, db: DB, now: Now):
+    form = await request.form()
+    # Over-long values are kept and refused with a message by the validation, never silently dropped.
+    data = {k: v for k, v in form.items() if isinstance(v, str)}
+    parsed = forms.parse_step2(data, [v for v in form.getlist("help_wanted") if isinstance(v, str)],
+                               today=local_date(now))
+    if parsed.step1 is None:
+        return _step1(request, parsed, 422)
+    if parsed.step1.under_18 or parsed.step1.area == "gambling":
+        return _stop_page(request, parsed.step1)
+    if parsed.cpr_under_18:
+        return _page(request, "public/requests/youth.html")
+    if parsed.intake is None:
+        return _step2(request, parsed, data.get("screening", ""), status=422)
+    case, code, req = service.submit_request(db, intake=parsed.intake, now=now)
+    view = service.guarantee_for(db, req, now=now)
+    details = [(translate(request, "Modtaget"), _fmt(request, req.received_at))]
+    if view.deadline:
+        details.append((translate(request, "Behandlingen skal starte senest"), _fmt(request, view.deadline)))
+    details.append((translate(request, "Det sker nu"), translate(
+        request, "En behandler læser din henvendelse og skriver til dig på Min side – normalt inden for 2 hverdage. "
+                 "Vi aftaler en første samtale med dig.")))
+    return hand_over_new_code(request, db, case, code, now=now,
+                              heading=translate(request, "Vi har modtaget din henvendelse"), details=details)
+
+
+def _fmt(request, value):
+    return format_long_day(value, language(request))
+
+
+@router.get("/behandling/selvtest/{kind}")
+def show_screening(request: Request, kind: str):
+    if kind not in screening.TESTS:
+        raise NotFound()
+    return _page(request, "public/requests/screening.html", kind=kind, items=screening.TESTS[kind],
+                 form={}, errors={})
+
+
+@router.post("/behandling/selvtest/{kind}")
+async def score_screening(request: Request, kind: str):
+    if kind not in screening.TESTS:
+        raise NotFound()
+    form = await request.form()
+    result, typed, errors = forms.parse_screening(kind, {k: v for k, v in form.items() if isinstance(v, str)})
+    if result is None:
+        return _page(request, "public/requests/screening.html", 422, kind=kind, items=screening.TESTS[kind],
+                     form=typed, errors=errors)
+    return _page(request, "public/requests/screening_result.html", result=result,
+                 max=screening.MAX_SCORE[kind])
+
+
+# --- Min side -------------------------------------------------------------------------------------
+
+def _case(db, session) -> CitizenCase:
+    return db.get(CitizenCase, session.case_id)
+
+
+@min_side_panel
+def requests_panel(db, case, now):
+    reqs = service.requests_for_case(db, case.id)
+    if not reqs:
+        return None
+    rows = [{"req": r, "g": service.guarantee_for(db, r, now=now), "can_delete": service.can_delete(r)} for r in reqs]
+    return Panel("public/requests/panel_requests.html", {"rows": rows, **LABELS}, order=10)
+
+
+@min_side_panel
+def messages_panel(db, case, now):
+    return Panel("public/requests/panel_messages.html",
+                 {"unread": messages.unread_for_citizen(db, case.id),
+                  "count": len(messages.thread(db, case.id))}, order=20)
+
+
+def _thread_page(request, db, case, now, *, form=None, errors=None, status=200):
+    return _page(request, "public/requests/messages.html", status, case=case,
+                 messages=messages.thread(db, case.id), form=form or {}, errors=errors or {}, signed_in=True)
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _thread_block(request, db, case, *, form=None, errors=None, sent=False):
+    return render(request, "public/requests/messages.html",
+                  {"case": case, "messages": messages.thread(db, case.id), "form": form or {},
+                   "errors": errors or {}, "sent": sent}, block="thread")
+
+
+@router.get("/min-side/beskeder")
+def show_citizen_messages(request: Request, db: DB, now: Now, session: CitizenSession):
+    case = _case(db, session)
+    response = _thread_page(request, db, case, now)
+    messages.mark_read_by_citizen(db, case_id=case.id, now=now)
+    return response
+
+
+@router.post("/min-side/beskeder")
+def send_citizen_message(request: Request, db: DB, now: Now, session: CitizenSession,
+                         body: Annotated[str, Form(max_length=5000)] = ""):
+    case = _case(db, session)
+    try:
+        messages.send_citizen_message(db, case_id=case.id, body=body, now=now)
+    except messages.MessageError as err:
+        if _is_htmx(request):  # htmx does not swap 4xx answers: show the error in the thread block
+            return _thread_block(request, db, case, form={"body": body}, errors={"body": err.message})
+        return _thread_page(request, db, case, now, form={"body": body}, errors={"body": err.message}, status=422)
+    if _is_htmx(request):
+        return _thread_block(request, db, case, sent=True)
+    return see_other("/min-side/beskeder#ny-besked", flash=N_("Din besked er sendt."))
+
+
+def _own_request(db, session, request_id):
+    try:
+        return service.get_request(db, case_id=session.case_id, request_id=request_id)
+    except service.RequestNotFound:
+        raise NotFound() from None
+
+
+@router.get("/min-side/henvendelser/{request_id}/frit-valg")
+def show_free_choice(request: Request, db: DB, now: Now, session: CitizenSession, request_id: int):
+    req = _own_request(db, session, request_id)
+    return _page(request, "public/requests/free_choice.html", req=req, signed_in=True,
+                 g=service.guarantee_for(db, req, now=now))
+
+
+@router.post("/min-side/henvendelser/{request_id}/frit-valg")
+def ask_free_choice(request: Request, db: DB, now: Now, session: CitizenSession, request_id: int):
+    req = _own_request(db, session, request_id)
+    service.choose_free_choice(db, req, by="citizen", now=now)
+    messages.send_citizen_message(db, case_id=req.case_id, now=now,
+                                  body="Jeg ønsker frit valg: at blive behandlet et andet godkendt sted.")
+    return see_other("/min-side", flash=N_("Vi har registreret, at du ønsker frit valg. En behandler skriver til dig om, hvor du kan blive behandlet."))
+
+
+@router.get("/min-side/henvendelser/{request_id}/slet")
+def confirm_delete_request(request: Request, db: DB, session: CitizenSession, request_id: int):
+    req = _own_request(db, session, request_id)
+    if not service.can_delete(req):
+        raise NotFound()
+    return _page(request, "public/requests/delete_confirm.html", req=req, signed_in=True)
+
+
+@router.post("/min-side/henvendelser/{request_id}/slet")
+def delete_request(request: Request, db: DB, now: Now, session: CitizenSession, request_id: int):
+    req = _own_request(db, session, request_id)
+    try:
+        service.delete_unvisited_request(db, case_id=req.case_id, request_id=req.id, now=now)
+    except service.RequestError:
+        raise NotFound() from None
+    response = see_other("/", flash=N_("Din henvendelse er slettet, og du er logget ud."))
+    response.delete_cookie(CITIZEN_COOKIE, path="/")
+    return response

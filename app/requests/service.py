@@ -1,0 +1,300 @@
+"""Treatment requests: intake, status, the guarantee, deadline letters, free choice, deletion."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import delete, func
+from sqlmodel import Session, SQLModel, select
+
+from app.appointments.models import Appointment, Attendance
+from app.cases import service as cases
+from app.cases.models import CitizenCase
+from app.core.clock import local_date
+from app.core.codes import PersonalCode
+from app.core.i18n import N_, Msg
+from app.core.sessions import end_case_sessions
+from app.messages import service as messages
+from app.requests.guarantee import GuaranteeState, days_left, guarantee_deadline, guarantee_state
+from app.requests.models import Area, RequestStatus, TreatmentRequest
+from app.staff.models import Role, StaffUser
+
+
+class RequestNotFound(Exception):
+    """No such request on this case."""
+
+
+class RequestError(ValueError):
+    def __init__(self, field: str, message):
+        super().__init__(str(message))
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Intake:
+    """A validated request from /behandling (see forms.py)."""
+
+    area: str
+    for_relative: bool
+    anonymous: bool
+    other_social_problems: str | None = None
+    help_wanted: tuple[str, ...] = ()
+    preferred_contact: str = "portal"
+    display_name: str | None = None
+    full_name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    cpr: str | None = None
+    message: str = ""
+    screening_kind: str | None = None
+    screening_score: int | None = None
+
+    @property
+    def section_101a(self) -> bool:
+        """Anonymous outpatient drug treatment (SEL § 101 a) is for people with no other social problems."""
+        return (self.anonymous and not self.for_relative and self.area == Area.drugs.value
+                and self.other_social_problems == "no")
+
+
+def guarantee_applies(req: TreatmentRequest) -> bool:
+    # § 101 a anonymous drug treatment has no guarantee; relatives ask for counselling for themselves.
+    return not (req.section_101a or req.for_relative)
+
+
+def submit_request(db: Session, *, intake: Intake, now: datetime, make_code=None
+                   ) -> tuple[CitizenCase, PersonalCode, TreatmentRequest]:
+    """Open a case with its personal code and record the request; the guarantee clock starts now."""
+    kwargs = {"make_code": make_code} if make_code else {}
+    case, code = cases.open_case(
+        db, now=now, anonymous=intake.anonymous, is_relative=intake.for_relative,
+        contact=cases.ContactDetails(display_name=intake.display_name, full_name=intake.full_name,
+                                     phone=intake.phone, email=intake.email), **kwargs)
+    req = TreatmentRequest(
+        case_id=case.id, area=intake.area, for_relative=intake.for_relative, anonymous=intake.anonymous,
+        section_101a=intake.section_101a, other_social_problems=intake.other_social_problems,
+        help_wanted=",".join(intake.help_wanted), preferred_contact=intake.preferred_contact,
+        cpr=None if intake.anonymous else intake.cpr, message=intake.message,
+        screening_kind=intake.screening_kind, screening_score=intake.screening_score,
+        received_at=now, updated_at=now,
+    )
+    req.deadline_on = guarantee_deadline(now) if guarantee_applies(req) else None
+    db.add(req)
+    db.flush()
+    return case, code, req
+
+
+def add_request(db: Session, *, case: CitizenCase, area: str, message: str = "", now: datetime) -> TreatmentRequest:
+    """A citizen asks for treatment again (e.g. at a follow-up call): a new request, a new 14-day clock."""
+    if area not in {a.value for a in Area}:
+        raise RequestError("area", N_("Vælg, hvad henvendelsen handler om."))
+    req = TreatmentRequest(case_id=case.id, area=area, anonymous=case.anonymous, for_relative=case.is_relative,
+                           message=message.strip()[:4000], received_at=now, updated_at=now)
+    req.deadline_on = guarantee_deadline(now) if guarantee_applies(req) else None
+    db.add(req)
+    db.flush()
+    return req
+
+
+def requests_for_case(db: Session, case_id: int) -> list[TreatmentRequest]:
+    return list(db.exec(select(TreatmentRequest).where(TreatmentRequest.case_id == case_id)
+                        .order_by(TreatmentRequest.received_at.desc(), TreatmentRequest.id.desc())))
+
+
+def get_request(db: Session, *, case_id: int, request_id: int) -> TreatmentRequest:
+    """The request only if it belongs to this case (no reaching another case by id)."""
+    req = db.get(TreatmentRequest, request_id)
+    if req is None or req.case_id != case_id:
+        raise RequestNotFound()
+    return req
+
+
+# --- The guarantee ------------------------------------------------------------------------------
+
+START_ATTENDANCE = (Attendance.planned.value, Attendance.attended.value)
+
+
+def start_date(db: Session, req: TreatmentRequest) -> date | None:
+    """The actual start: a recorded start, or the first treatment-starting appointment (planned or
+    attended) on or after the request date. Earlier appointments belong to an earlier request."""
+    received_day = local_date(req.received_at)
+    candidates = [req.started_on] if req.started_on else []
+    rows = db.exec(select(Appointment.starts_at).where(
+        Appointment.case_id == req.case_id, Appointment.starts_treatment.is_(True),
+        Appointment.attendance.in_(START_ATTENDANCE)).order_by(Appointment.starts_at)).all()
+    candidates += [d for d in (local_date(r) for r in rows) if d >= received_day][:1]
+    return min(candidates) if candidates else None
+
+
+@dataclass
+class GuaranteeView:
+    state: GuaranteeState
+    deadline: date | None
+    start: date | None
+    days_left: int | None
+    reasons: list = field(default_factory=list)
+
+    @property
+    def urgent(self) -> bool:
+        return self.state == GuaranteeState.running and self.days_left is not None and self.days_left <= 3
+
+    @property
+    def overdue(self) -> bool:
+        return self.state == GuaranteeState.breached
+
+
+def guarantee_for(db: Session, req: TreatmentRequest, *, now: datetime) -> GuaranteeView:
+    today = local_date(now)
+    start = start_date(db, req)
+    state = guarantee_state(received_at=req.received_at, start=start, today=today,
+                            not_applicable=not guarantee_applies(req), waived=req.free_choice_at is not None)
+    deadline = guarantee_deadline(req.received_at) if guarantee_applies(req) else None
+    left = days_left(deadline, today) if deadline and state in (GuaranteeState.running, GuaranteeState.breached) \
+        and start is None else None
+    return GuaranteeView(state, deadline, start, left)
+
+
+# --- Staff actions -------------------------------------------------------------------------------
+
+def set_status(db: Session, req: TreatmentRequest, *, status: str, now: datetime) -> None:
+    if status not in {s.value for s in RequestStatus}:
+        raise RequestError("status", N_("Vælg en status."))
+    req.status = status
+    req.updated_at = now
+    db.flush()
+
+
+def counsellors(db: Session) -> list[StaffUser]:
+    return list(db.exec(select(StaffUser).where(
+        StaffUser.active.is_(True), StaffUser.role.in_([Role.counsellor.value, Role.leader.value]))
+        .order_by(StaffUser.first_name)))
+
+
+def assign_counsellor(db: Session, req: TreatmentRequest, *, staff_id: int | None, now: datetime) -> None:
+    if staff_id is not None and staff_id not in {s.id for s in counsellors(db)}:
+        raise RequestError("counsellor_id", N_("Vælg en behandler fra listen."))
+    req.counsellor_id = staff_id
+    req.updated_at = now
+    db.flush()
+
+
+def record_start(db: Session, req: TreatmentRequest, *, started_on: date | None, now: datetime) -> None:
+    """Treatment started (e.g. at Åben Rådgivning or by phone) without a booked appointment."""
+    if started_on is None:
+        raise RequestError("started_on", N_("Skriv datoen som dd.mm.åååå."))
+    if started_on < local_date(req.received_at):
+        raise RequestError("started_on", N_("Starten kan ikke ligge før henvendelsen."))
+    req.started_on = started_on
+    if req.status in (RequestStatus.received.value, RequestStatus.visitation.value, RequestStatus.offered.value):
+        req.status = RequestStatus.in_treatment.value
+    req.updated_at = now
+    db.flush()
+
+
+def send_deadline_letter(db: Session, req: TreatmentRequest, *, staff, reason: str, new_date: date | None,
+                         now: datetime) -> None:
+    """The centre cannot meet the deadline: tell the citizen why and when, and record it on the request."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise RequestError("reason", N_("Skriv årsagen til, at fristen ikke kan holdes."))
+    if new_date is None:
+        raise RequestError("new_date", N_("Skriv den nye dato som dd.mm.åååå."))
+    if new_date < local_date(now):
+        raise RequestError("new_date", N_("Den nye dato skal ligge i fremtiden."))
+    req.delay_reason = reason[:2000]
+    req.delay_new_date = new_date
+    req.delay_notified_at = now
+    req.updated_at = now
+    body = (f"Vi kan desværre ikke nå at starte din behandling senest {req.deadline_on:%d.%m.%Y}"
+            if req.deadline_on else "Vi kan desværre ikke starte din behandling så hurtigt som planlagt")
+    body += f". Årsag: {reason}\nVi forventer at kunne starte senest {new_date:%d.%m.%Y}.\n" \
+            "Du har ret til frit valg: du kan bede om at blive behandlet et andet godkendt sted. Skriv til os, " \
+            "hvis du ønsker det."
+    messages.send_staff_message(db, case_id=req.case_id, staff=staff, body=body, now=now)
+    db.flush()
+
+
+def choose_free_choice(db: Session, req: TreatmentRequest, *, by: str, now: datetime) -> None:
+    """Frit valg (SEL § 101 stk. 5–7): treatment elsewhere; the 14-day deadline no longer applies here."""
+    if req.free_choice_at is None:
+        req.free_choice_at = now
+        req.free_choice_by = by
+        req.updated_at = now
+        db.flush()
+
+
+# --- The citizen deletes an anonymous request nobody has looked at yet ------------------------------
+
+def can_delete(req: TreatmentRequest) -> bool:
+    return req.anonymous and req.status == RequestStatus.received.value and req.counsellor_id is None
+
+
+# Rows that go with the case and do not count as "something else hanging off it".
+_OWNED_WITH_CASE = {"case_message", "web_session", TreatmentRequest.__tablename__}
+
+
+def _other_rows_on_case(db: Session, case_id: int) -> bool:
+    """Anything from any domain (bookings, plans, decisions, ...) pointing at the case."""
+    for table in SQLModel.metadata.sorted_tables:
+        if table.name in _OWNED_WITH_CASE:
+            continue
+        for column in table.columns:
+            if any(fk.column.table.name == "citizen_case" for fk in column.foreign_keys):
+                if db.execute(select(func.count()).select_from(table).where(column == case_id)).scalar_one():
+                    return True
+    return False
+
+
+def delete_unvisited_request(db: Session, *, case_id: int, request_id: int, now: datetime) -> bool:
+    """Delete the request; if nothing else hangs off the case, delete the case too. Ends every session
+    of the case either way. Returns True when the case itself was deleted."""
+    req = get_request(db, case_id=case_id, request_id=request_id)
+    if not can_delete(req):
+        raise RequestError("request", N_("Henvendelsen er allerede i gang og kan ikke slettes her. Skriv til os i stedet."))
+    db.delete(req)
+    db.flush()
+    end_case_sessions(db, case_id, now=now)
+    remaining = db.exec(select(func.count()).select_from(TreatmentRequest)
+                        .where(TreatmentRequest.case_id == case_id)).one()
+    if remaining or _other_rows_on_case(db, case_id):
+        return False
+    from app.messages.models import Message
+    from app.core.models import WebSession
+    db.execute(delete(Message).where(Message.case_id == case_id))
+    db.execute(delete(WebSession).where(WebSession.case_id == case_id))
+    db.execute(delete(CitizenCase).where(CitizenCase.id == case_id))
+    db.flush()
+    return True
+
+
+# --- The staff inbox ------------------------------------------------------------------------------
+
+@dataclass
+class InboxRow:
+    request: TreatmentRequest
+    case: CitizenCase
+    guarantee: GuaranteeView
+    unread: int
+
+
+def inbox(db: Session, *, now: datetime, area: str | None = None, status: str | None = None) -> list[InboxRow]:
+    """Requests sorted by guarantee deadline (soonest first; no deadline last), with unread counts."""
+    stmt = select(TreatmentRequest, CitizenCase).join(CitizenCase, CitizenCase.id == TreatmentRequest.case_id)
+    if area:
+        stmt = stmt.where(TreatmentRequest.area == area)
+    if status:
+        stmt = stmt.where(TreatmentRequest.status == status)
+    else:
+        stmt = stmt.where(TreatmentRequest.status != RequestStatus.closed.value)
+    stmt = stmt.order_by(TreatmentRequest.deadline_on.is_(None), TreatmentRequest.deadline_on,
+                         TreatmentRequest.received_at)
+    unread = messages.unread_for_staff(db)
+    return [InboxRow(req, case, guarantee_for(db, req, now=now), unread.get(case.id, 0))
+            for req, case in db.exec(stmt).all()]
+
+
+def deadline_note(req: TreatmentRequest) -> Msg | None:
+    if req.delay_new_date:
+        return Msg(N_("Fristbrev sendt: ny dato %(date)s"), date=f"{req.delay_new_date:%d.%m.%Y}")
+    return None

@@ -1,0 +1,193 @@
+"""Staff: the requests inbox and the case page (/personale/sager/{case_id}) with its actions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+
+from app.audit.service import record_access
+from app.cases import service as cases
+from app.cases.models import CitizenCase
+from app.cases.panels import build_staff_panels
+from app.core.deps import DB, Now, staff_session
+from app.core.errors import NotFound
+from app.core.i18n import N_
+from app.core.menu import register_menu_item
+from app.core.web import render, see_other
+from app.messages import service as messages
+from app.requests import service
+from app.requests.guarantee import STATE_LABELS
+from app.requests.models import AREA_LABELS, CONTACT_LABELS, HELP_LABELS, STATUS_LABELS, Area, RequestStatus
+from app.staff.deps import COUNSELLING, Counsellor
+from app.staff.models import ROLE_LABELS
+
+router = APIRouter(prefix="/personale", dependencies=[Depends(staff_session)])
+
+register_menu_item("/personale/indbakke", N_("Indbakke"), COUNSELLING, order=20)
+
+LABELS = {"areas": AREA_LABELS, "help": HELP_LABELS, "contacts": CONTACT_LABELS, "statuses": STATUS_LABELS,
+          "states": STATE_LABELS, "role_labels": ROLE_LABELS}
+
+
+def _date(value: str) -> date | None:
+    """An <input type=date> value (yyyy-mm-dd), or dd.mm.yyyy typed by hand."""
+    value = (value or "").strip()
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+@router.get("/indbakke")
+def show_inbox(request: Request, db: DB, now: Now, user: Counsellor, area: str = "", status: str = ""):
+    area = area if area in {a.value for a in Area} else ""
+    status = status if status in {s.value for s in RequestStatus} else ""
+    rows = service.inbox(db, now=now, area=area or None, status=status or None)
+    # The inbox shows many cases at once: one entry for the list, one per case opened from it.
+    record_access(db, staff=user, case_id=None, action="view_inbox", now=now)
+    return render(request, "staff/requests/inbox.html", {
+        "user": user, "rows": rows, "filters": {"area": area, "status": status},
+        "unread_total": sum(messages.unread_for_staff(db).values()), **LABELS,
+    })
+
+
+def _case(db, case_id: int) -> CitizenCase:
+    case = db.get(CitizenCase, case_id)
+    if case is None:
+        raise NotFound()
+    return case
+
+
+def _request(db, case: CitizenCase, request_id: int):
+    try:
+        return service.get_request(db, case_id=case.id, request_id=request_id)
+    except service.RequestNotFound:
+        raise NotFound() from None
+
+
+def _case_page(request, db, now, user, case, *, errors=None, form=None, status=200):
+    reqs = service.requests_for_case(db, case.id)
+    return render(request, "staff/requests/case.html", {
+        "user": user, "case": case, "rows": [{"req": r, "g": service.guarantee_for(db, r, now=now)} for r in reqs],
+        "messages": messages.thread(db, case.id), "panels": build_staff_panels(db, case, now),
+        "counsellors": service.counsellors(db), "errors": errors or {}, "form": form or {},
+        "status_values": [s.value for s in RequestStatus], "area_values": [a.value for a in Area], **LABELS,
+    }, status=status)
+
+
+@router.get("/sager/{case_id}")
+def show_case(request: Request, db: DB, now: Now, user: Counsellor, case_id: int):
+    case = _case(db, case_id)
+    record_access(db, staff=user, case_id=case.id, action="view_case", now=now)
+    response = _case_page(request, db, now, user, case)
+    messages.mark_read_by_staff(db, case_id=case.id, now=now)
+    return response
+
+
+def _thread_block(request, db, user, case, *, errors=None, sent=False):
+    return render(request, "staff/requests/case.html", {
+        "user": user, "case": case, "messages": messages.thread(db, case.id), "errors": errors or {}, "form": {},
+        "sent": sent, **LABELS}, block="thread")
+
+
+@router.post("/sager/{case_id}/beskeder")
+def reply_to_citizen(request: Request, db: DB, now: Now, user: Counsellor, case_id: int,
+                     body: Annotated[str, Form(max_length=5000)] = ""):
+    case = _case(db, case_id)
+    htmx = request.headers.get("HX-Request") == "true"
+    try:
+        messages.send_staff_message(db, case_id=case.id, staff=user, body=body, now=now)
+    except messages.MessageError as err:
+        if htmx:  # htmx does not swap 4xx answers: show the error in the thread block
+            return _thread_block(request, db, user, case, errors={"body": err.message})
+        return _case_page(request, db, now, user, case, errors={"body": err.message}, form={"body": body},
+                          status=422)
+    record_access(db, staff=user, case_id=case.id, action="send_message", now=now)
+    if htmx:
+        return _thread_block(request, db, user, case, sent=True)
+    return see_other(f"/personale/sager/{case.id}#beskeder", flash=N_("Beskeden er sendt."))
+
+
+def _request_action(request, db, now, user, case_id, request_id, action, apply):
+    """Shared shape of the per-request actions: find, apply, log, redirect (or re-render with the error)."""
+    case = _case(db, case_id)
+    req = _request(db, case, request_id)
+    try:
+        apply(req)
+    except service.RequestError as err:
+        return _case_page(request, db, now, user, case, errors={f"{err.field}-{req.id}": err.message}, status=422)
+    record_access(db, staff=user, case_id=case.id, action=action, now=now, detail=f"request {req.id}")
+    return see_other(f"/personale/sager/{case.id}#henvendelse-{req.id}", flash=N_("Ændringen er gemt."))
+
+
+@router.post("/sager/{case_id}/henvendelser/{request_id}/status")
+def change_request_status(request: Request, db: DB, now: Now, user: Counsellor, case_id: int, request_id: int,
+                          status: Annotated[str, Form(max_length=20)] = ""):
+    return _request_action(request, db, now, user, case_id, request_id, "request_status",
+                           lambda req: service.set_status(db, req, status=status, now=now))
+
+
+@router.post("/sager/{case_id}/henvendelser/{request_id}/behandler")
+def assign_counsellor(request: Request, db: DB, now: Now, user: Counsellor, case_id: int, request_id: int,
+                      counsellor_id: Annotated[str, Form(max_length=12)] = ""):
+    staff_id = int(counsellor_id) if counsellor_id.isdigit() else None
+    return _request_action(request, db, now, user, case_id, request_id, "assign_counsellor",
+                           lambda req: service.assign_counsellor(db, req, staff_id=staff_id, now=now))
+
+
+@router.post("/sager/{case_id}/henvendelser/{request_id}/start")
+def record_start(request: Request, db: DB, now: Now, user: Counsellor, case_id: int, request_id: int,
+                 started_on: Annotated[str, Form(max_length=20)] = ""):
+    return _request_action(request, db, now, user, case_id, request_id, "record_start",
+                           lambda req: service.record_start(db, req, started_on=_date(started_on), now=now))
+
+
+@router.post("/sager/{case_id}/henvendelser/{request_id}/fristbrev")
+def send_deadline_letter(request: Request, db: DB, now: Now, user: Counsellor, case_id: int, request_id: int,
+                         reason: Annotated[str, Form(max_length=2000)] = "",
+                         new_date: Annotated[str, Form(max_length=20)] = ""):
+    return _request_action(request, db, now, user, case_id, request_id, "deadline_letter",
+                           lambda req: service.send_deadline_letter(db, req, staff=user, reason=reason,
+                                                                    new_date=_date(new_date), now=now))
+
+
+@router.post("/sager/{case_id}/henvendelser/{request_id}/frit-valg")
+def record_free_choice(request: Request, db: DB, now: Now, user: Counsellor, case_id: int, request_id: int):
+    return _request_action(request, db, now, user, case_id, request_id, "free_choice",
+                           lambda req: service.choose_free_choice(db, req, by="staff", now=now))
+
+
+@router.post("/sager/{case_id}/henvendelser")
+def register_new_request(request: Request, db: DB, now: Now, user: Counsellor, case_id: int,
+                         area: Annotated[str, Form(max_length=20)] = "",
+                         message: Annotated[str, Form(max_length=4000)] = ""):
+    """The citizen asks for treatment again (e.g. at a follow-up call): a new 14-day clock."""
+    case = _case(db, case_id)
+    try:
+        service.add_request(db, case=case, area=area, message=message, now=now)
+    except service.RequestError as err:
+        return _case_page(request, db, now, user, case, errors={"new-area": err.message},
+                          form={"area": area, "message": message}, status=422)
+    record_access(db, staff=user, case_id=case.id, action="new_request", now=now)
+    return see_other(f"/personale/sager/{case.id}", flash=N_("Den nye henvendelse er registreret. En ny 14-dagesfrist løber."))
+
+
+@router.get("/sager/{case_id}/ny-kode")
+def confirm_reissue_code(request: Request, db: DB, now: Now, user: Counsellor, case_id: int):
+    case = _case(db, case_id)
+    record_access(db, staff=user, case_id=case.id, action="view_case", now=now, detail="reissue code page")
+    return render(request, "staff/requests/reissue.html", {"user": user, "case": case, "code": None, **LABELS})
+
+
+@router.post("/sager/{case_id}/ny-kode")
+def reissue_code(request: Request, db: DB, now: Now, user: Counsellor, case_id: int):
+    """A new code for a citizen who lost theirs, shown once to the member of staff to hand over in person.
+    The old code and all its sessions stop working. The code is never logged or stored."""
+    case = _case(db, case_id)
+    code = cases.reissue_code(db, case, now=now)
+    record_access(db, staff=user, case_id=case.id, action="reissue_code", now=now)
+    return render(request, "staff/requests/reissue.html", {"user": user, "case": case, "code": code, **LABELS})
