@@ -7,6 +7,8 @@ from datetime import datetime
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
+from app.core.db import write_aside
+
 from app.core.i18n import N_
 from app.messages.models import Message
 
@@ -48,7 +50,8 @@ def thread(db: Session, case_id: int) -> list[Message]:
 
 
 def _mark_read(db: Session, case_id: int, *, from_staff: bool, now: datetime) -> None:
-    db.execute(update(Message).where(Message.case_id == case_id, Message.from_staff == from_staff,
+    # Called from GET pages (reading the thread), so it goes through write_aside.
+    write_aside(db, update(Message).where(Message.case_id == case_id, Message.from_staff == from_staff,
                                      Message.read_at.is_(None)).values(read_at=now))
 
 
