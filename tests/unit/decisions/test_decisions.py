@@ -77,3 +77,12 @@ def test_a_decision_is_found_only_through_its_own_case(db, clock):
     from app.core.errors import NotFound
     with pytest.raises(NotFound):
         service.get_case_decision(db, case_id=case_b.id, decision_id=decision.id)
+
+
+def test_demo_data_has_one_case_with_a_decision_and_loads_twice(settings, clock, db):
+    from app.demo import load_demo
+    first = list(load_demo(settings, clock))
+    assert any("Demo-sag med afgørelse" in line and "kode" in line for line in first)
+    list(load_demo(settings, clock))
+    db.rollback()
+    assert len(db.exec(select(Decision)).all()) == 1
