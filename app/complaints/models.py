@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Date, Index, Text, text
+from sqlalchemy import Column, Date, Index, Text
+from sqlalchemy import text as sql
 from sqlmodel import Field, SQLModel
 
 from app.core.db import UTCDateTime
@@ -19,7 +20,7 @@ class Complaint(SQLModel, table=True):
         # One complaint at a time about the same thing: a double-click or a resent form does not
         # create a second one. Closed complaints (changed, final, Ankestyrelsen's outcome) do not count.
         Index("uq_complaint_open_subject", "case_id", "subject", unique=True,
-              sqlite_where=text("closed_at IS NULL"), postgresql_where=text("closed_at IS NULL")),
+              sqlite_where=sql("closed_at IS NULL"), postgresql_where=sql("closed_at IS NULL")),
     )
 
     id: int | None = Field(default=None, primary_key=True)

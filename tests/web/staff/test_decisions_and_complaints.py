@@ -195,3 +195,39 @@ def test_staff_cannot_register_a_complaint_about_another_cases_decision(client, 
 def test_reception_cannot_see_complaints(client, db, clock):
     _staff(client, db, clock, role="reception")
     assert client.get("/personale/klager").status_code == 403
+
+
+def test_sel_101a_complaint_is_not_offered_for_forwarding(client, make_client, db, clock):
+    case, code = make_case(db, now=clock.now())
+    decision = make_decision(db, case, now=clock.now(), legal_basis="SEL § 101 a")
+    citizen, complaint_id = _citizen_complains(make_client, code, decision)
+    _staff(client, db, clock)
+    client.submit(f"/personale/klager/{complaint_id}/genvurdering", {"result": "upheld", "reassessment": "Står."})
+    page = client.get(f"/personale/klager/{complaint_id}").text
+    assert "kan ikke indbringes for Ankestyrelsen" in page
+    assert "/videresend" not in page and "sagsakter" not in page
+    assert client.submit(f"/personale/klager/{complaint_id}/videresend").status_code == 303
+    db.rollback()
+    assert db.get(Complaint, complaint_id).forwarded_at is None
+    assert "kan ikke indbringes for Ankestyrelsen" in citizen.get("/min-side").text
+
+
+def test_staff_case_page_panels_render_for_the_case(app, db, clock):
+    from app.cases.panels import build_staff_panels
+    from app.complaints import service as complaints
+    case, _ = make_case(db, now=clock.now())
+    make_decision(db, case, now=clock.now())
+    complaints.file_complaint(db, case=case, subject="plan", text="", now=clock.now())
+    db.commit()
+    env = app.state.templates["da"]
+    html = "".join(env.get_template(p.template).render(p=p.context) for p in build_staff_panels(db, case, clock.now()))
+    assert f"/personale/sager/{case.id}/afgoerelser" in html and "Ambulant behandling" in html
+    assert "/personale/klager/" in html and "Modtaget" in html
+
+
+def test_plan_complaint_is_told_in_plan_words_on_min_side(client, make_client, db, clock):
+    case, code = make_case(db, now=clock.now())
+    citizen = make_client()
+    sign_in_citizen(citizen, code)
+    assert citizen.submit("/klage", {"subject": "plan", "text": ""}).status_code == 303
+    assert "se på din behandlingsplan igen" in citizen.get("/min-side").text
