@@ -66,7 +66,7 @@ OUTCOMES = {
 }
 
 SUBJECT_PLAN = "plan"
-TEXT_MAX = 4000
+TEXT_MAX = decisions.TEXT_MAX
 
 
 class ComplaintError(Exception):

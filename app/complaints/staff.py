@@ -55,11 +55,22 @@ def _detail(request: Request, db, user, complaint, now, *, form=None, errors=Non
     }, status=status)
 
 
+def _open(db, user, complaint_id: int, action: str, now):
+    """Find the complaint and log the staff member's access to its case (read or change)."""
+    complaint = service.get_complaint(db, complaint_id)
+    record_access(db, staff=user, case_id=complaint.case_id, action=action, now=now,
+                  detail=f"complaint {complaint.id}")
+    return complaint
+
+
+def _back(complaint, flash: str):
+    """POST-redirect-GET to the complaint's page with a message."""
+    return see_other(f"/personale/klager/{complaint.id}", flash=flash)
+
+
 @router.get("/klager/{complaint_id}")
 def show_complaint(request: Request, db: DB, now: Now, user: Counsellor, complaint_id: int):
-    complaint = service.get_complaint(db, complaint_id)
-    record_access(db, staff=user, case_id=complaint.case_id, action="view_complaint", now=now,
-                  detail=f"complaint {complaint.id}")
+    complaint = _open(db, user, complaint_id, "view_complaint", now)
     return _detail(request, db, user, complaint, now)
 
 
@@ -73,9 +84,7 @@ def reassess_complaint(
     result: Short = "", reassessment: Text = "", treatment_type: Short = "", legal_basis: Short = "",
     rules_applied: Text = "", considerations: Text = "", key_facts: Text = "",
 ):
-    complaint = service.get_complaint(db, complaint_id)
-    record_access(db, staff=user, case_id=complaint.case_id, action="reassess_complaint", now=now,
-                  detail=f"complaint {complaint.id}")
+    complaint = _open(db, user, complaint_id, "reassess_complaint", now)
     form = {"result": result, "reassessment": reassessment, "treatment_type": treatment_type,
             "legal_basis": legal_basis, "rules_applied": rules_applied, "considerations": considerations,
             "key_facts": key_facts}
@@ -87,23 +96,20 @@ def reassess_complaint(
         errors = {("result" if k == "changed" else k): v for k, v in err.errors.items()}
         return _detail(request, db, user, complaint, now, form=form, errors=errors, status=422)
     except decisions.DecisionAlreadyReplaced:
-        return see_other(f"/personale/klager/{complaint.id}", flash=N_("Afgørelsen er allerede erstattet af en nyere."))
+        return _back(complaint, N_("Afgørelsen er allerede erstattet af en nyere."))
     except service.TransitionNotAllowed as err:
-        return see_other(f"/personale/klager/{complaint.id}", flash=err.reason)
-    return see_other(f"/personale/klager/{complaint.id}", flash=N_("Genvurderingen er gemt. Borgeren kan se den på Min side."))
+        return _back(complaint, err.reason)
+    return _back(complaint, N_("Genvurderingen er gemt. Borgeren kan se den på Min side."))
 
 
 @router.post("/klager/{complaint_id}/videresend")
 def forward_complaint(request: Request, db: DB, now: Now, user: Counsellor, complaint_id: int):
-    complaint = service.get_complaint(db, complaint_id)
-    record_access(db, staff=user, case_id=complaint.case_id, action="forward_complaint", now=now,
-                  detail=f"complaint {complaint.id}")
+    complaint = _open(db, user, complaint_id, "forward_complaint", now)
     try:
         service.forward_complaint(db, complaint=complaint, staff=user, now=now)
     except service.TransitionNotAllowed as err:
-        return see_other(f"/personale/klager/{complaint.id}", flash=err.reason)
-    return see_other(f"/personale/klager/{complaint.id}",
-                     flash=N_("Videresendelsen til Ankestyrelsen er registreret. Borgeren kan se det på Min side."))
+        return _back(complaint, err.reason)
+    return _back(complaint, N_("Videresendelsen til Ankestyrelsen er registreret. Borgeren kan se det på Min side."))
 
 
 @router.post("/klager/{complaint_id}/resultat")
@@ -111,25 +117,21 @@ def record_complaint_outcome(
     request: Request, db: DB, now: Now, user: Counsellor, complaint_id: int,
     outcome: Short = "", outcome_text: Text = "",
 ):
-    complaint = service.get_complaint(db, complaint_id)
-    record_access(db, staff=user, case_id=complaint.case_id, action="complaint_outcome", now=now,
-                  detail=f"complaint {complaint.id}")
+    complaint = _open(db, user, complaint_id, "complaint_outcome", now)
     try:
         service.record_outcome(db, complaint=complaint, staff=user, outcome=outcome, text=outcome_text, now=now)
     except service.ComplaintError as err:
         return _detail(request, db, user, complaint, now, form={"outcome": outcome, "outcome_text": outcome_text},
                        errors=err.errors, status=422)
     except service.TransitionNotAllowed as err:
-        return see_other(f"/personale/klager/{complaint.id}", flash=err.reason)
-    return see_other(f"/personale/klager/{complaint.id}", flash=N_("Ankestyrelsens afgørelse er registreret."))
+        return _back(complaint, err.reason)
+    return _back(complaint, N_("Ankestyrelsens afgørelse er registreret."))
 
 
 @router.get("/klager/{complaint_id}/sagsakter")
 def show_case_file(request: Request, db: DB, now: Now, user: Counsellor, complaint_id: int):
     """The printable case file for Ankestyrelsen: exactly this complaint's case."""
-    complaint = service.get_complaint(db, complaint_id)
-    record_access(db, staff=user, case_id=complaint.case_id, action="export", now=now,
-                  detail=f"case file for complaint {complaint.id}")
+    complaint = _open(db, user, complaint_id, "export", now)
     return render(request, "staff/complaints/case_file.html", {
         "user": user, "role_labels": ROLE_LABELS, "complaint": complaint,
         "case": decisions.get_case(db, complaint.case_id), "sections": build_case_file(db, complaint, now),
@@ -180,4 +182,4 @@ def register_complaint(
                                            channel=channel, staff=user, received_at=received_at)
     except service.ComplaintError as err:
         return _register_page(request, db, user, case, now, form=form, errors=err.errors, status=422)
-    return see_other(f"/personale/klager/{complaint.id}", flash=N_("Klagen er registreret."))
+    return _back(complaint, N_("Klagen er registreret."))
