@@ -1,0 +1,33 @@
+"""Complaints on Min side (status at every step) and on the staff's case page."""
+
+from __future__ import annotations
+
+from app.cases.panels import Panel, min_side_panel, staff_case_panel
+from app.complaints import service
+from app.decisions import service as decisions
+from app.decisions.models import Decision
+
+
+def _with_decisions(db, rows):
+    return [(c, db.get(Decision, c.decision_id) if c.decision_id else None,
+             db.get(Decision, c.new_decision_id) if c.new_decision_id else None) for c in rows]
+
+
+@min_side_panel
+def complaints_panel(db, case, now) -> Panel | None:
+    rows = service.complaints_for_case(db, case.id)
+    if not rows:
+        return None
+    return Panel("public/complaints/_panel.html", {
+        "rows": _with_decisions(db, rows), "treatment_labels": decisions.TREATMENT_LABELS,
+        "outcomes": service.OUTCOMES, "forwarding_deadline": service.forwarding_deadline,
+        "block": lambda c: service.forwarding_block(db, c),
+    }, order=55)
+
+
+@staff_case_panel
+def staff_complaints_panel(db, case, now) -> Panel | None:
+    rows = service.complaints_for_case(db, case.id)
+    if not rows:
+        return None
+    return Panel("staff/complaints/_panel.html", {"complaints": rows, "labels": service.STATUS_LABELS}, order=55)

@@ -1,0 +1,26 @@
+"""Decisions on Min side and on the staff's case page."""
+
+from __future__ import annotations
+
+from app.cases.panels import Panel, min_side_panel, staff_case_panel
+from app.decisions import service
+
+
+@min_side_panel
+def decisions_panel(db, case, now) -> Panel | None:
+    rows = service.decisions_for_case(db, case.id)
+    if not rows:
+        return None
+    return Panel("public/decisions/_panel.html", {
+        "decisions": rows, "treatment_labels": service.TREATMENT_LABELS,
+        "basis_labels": service.LEGAL_BASIS_LABELS, "deadline": service.complaint_deadline,
+        "route": service.complaint_route, "patientklager_url": service.PATIENTKLAGER_URL,
+    }, order=50)
+
+
+@staff_case_panel
+def staff_decisions_panel(db, case, now) -> Panel:
+    return Panel("staff/decisions/_panel.html", {
+        "case": case, "decisions": service.active_decisions(db, case.id),
+        "treatment_labels": service.TREATMENT_LABELS,
+    }, order=50)

@@ -1,0 +1,66 @@
+"""Staff: make a decision on a case (/personale/sager/{case_id}/afgoerelser). Thin routes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+
+from app.audit.service import record_access
+from app.complaints import service as complaints
+from app.core.deps import DB, AppCentre, Now, staff_session
+from app.core.i18n import N_
+from app.core.web import render, see_other
+from app.decisions import panels  # noqa: F401  (registers the Min side and staff case panels)
+from app.decisions import service
+from app.staff.deps import Counsellor
+from app.staff.models import ROLE_LABELS
+
+router = APIRouter(prefix="/personale/sager", dependencies=[Depends(staff_session)])
+
+Text = Annotated[str, Form(max_length=8000)]
+Short = Annotated[str, Form(max_length=40)]
+
+
+def _page(request: Request, db, user, case, *, form=None, errors=None, status=200):
+    return render(request, "staff/decisions/case_decisions.html", {
+        "user": user, "role_labels": ROLE_LABELS, "case": case,
+        "decisions": service.decisions_for_case(db, case.id),
+        "complaints": complaints.complaints_for_case(db, case.id),
+        "treatment_labels": service.TREATMENT_LABELS, "basis_labels": service.LEGAL_BASIS_LABELS,
+        "deadline": service.complaint_deadline, "form": form or {}, "errors": errors or {},
+    }, status=status)
+
+
+@router.get("/{case_id}/afgoerelser")
+def show_case_decisions(request: Request, db: DB, now: Now, user: Counsellor, case_id: int):
+    case = service.get_case(db, case_id)
+    record_access(db, staff=user, case_id=case.id, action="view_decisions", now=now)
+    return _page(request, db, user, case)
+
+
+@router.post("/{case_id}/afgoerelser")
+def make_case_decision(
+    request: Request, db: DB, now: Now, centre: AppCentre, user: Counsellor, case_id: int,
+    treatment_type: Short = "", legal_basis: Short = "", rules_applied: Text = "", considerations: Text = "",
+    key_facts: Text = "", replaces_id: Short = "",
+):
+    case = service.get_case(db, case_id)
+    form = {"treatment_type": treatment_type, "legal_basis": legal_basis, "rules_applied": rules_applied,
+            "considerations": considerations, "key_facts": key_facts, "replaces_id": replaces_id}
+    replaces = (service.get_case_decision(db, case_id=case.id, decision_id=int(replaces_id))
+                if replaces_id.isdigit() and len(replaces_id) < 10 else None)
+    data = service.DecisionInput(treatment_type, legal_basis, rules_applied, considerations, key_facts)
+    try:
+        decision = service.make_decision(db, case=case, staff=user, data=data, centre=centre, now=now,
+                                         replaces=replaces)
+    except service.DecisionError as err:
+        record_access(db, staff=user, case_id=case.id, action="view_decisions", now=now)
+        return _page(request, db, user, case, form=form, errors=err.errors, status=422)
+    except service.DecisionAlreadyReplaced:
+        record_access(db, staff=user, case_id=case.id, action="view_decisions", now=now)
+        return _page(request, db, user, case, form=form, status=422,
+                     errors={"replaces_id": N_("Den afgørelse er allerede erstattet af en nyere.")})
+    record_access(db, staff=user, case_id=case.id, action="decision", now=now, detail=f"decision {decision.id}")
+    return see_other(f"/personale/sager/{case.id}/afgoerelser",
+                     flash=N_("Afgørelsen er gemt. Borgeren kan se den på Min side."))
