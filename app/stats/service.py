@@ -1,0 +1,328 @@
+"""The centre's figures for a period, computed in SQL (GROUP BY, window functions).
+
+Every function returns raw numbers; app/stats/tables.py turns them into the page's and the CSV's
+cells and applies the small-cell rule. The guarantee is measured exactly as app/requests does it
+(same start date, same 14 days, same exceptions): see `request_base`, proven equal to
+`app.requests.service.guarantee_for` in tests/unit/stats.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Date, and_, case, func, literal, not_, or_, select, union_all
+from sqlalchemy import Integer as INT
+from sqlmodel import Session
+
+from app.appointments.models import Appointment
+from app.cases.models import CitizenCase
+from app.complaints.models import Complaint
+from app.core.clock import local_date, local_datetime
+from app.core.i18n import N_
+from app.requests.guarantee import GUARANTEE_DAYS
+from app.requests.models import TreatmentRequest
+from app.requests.service import START_ATTENDANCE
+from app.stats.sql import day_diff, local_day, month_key, ymd_number
+
+AREAS = ("alcohol", "drugs", "medicine")
+AGE_GROUPS = ("under30", "30plus", "unknown")
+ALL = "all"
+# Quality standard 2026 / SMDB and NAB reporting: share of ended courses that end as completed.
+COMPLETION_TARGETS = {"drugs": 40, "alcohol": 55}
+
+
+class PeriodError(ValueError):
+    def __init__(self, field: str, message):
+        super().__init__(field)
+        self.field, self.message = field, message
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date  # inclusive, local dates
+    end: date  # inclusive
+
+    @property
+    def utc_bounds(self) -> tuple[datetime, datetime]:
+        return local_datetime(self.start, 0), local_datetime(self.end + timedelta(days=1), 0)
+
+    def months(self) -> list[str]:
+        out, y, m = [], self.start.year, self.start.month
+        while (y, m) <= (self.end.year, self.end.month):
+            out.append(f"{y:04d}-{m:02d}")
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        return out
+
+
+def default_period(*, now: datetime) -> Period:
+    """The last 12 months: from the first day of the month 11 months back, to today."""
+    today = local_date(now)
+    y, m = today.year, today.month - 11
+    if m < 1:
+        y, m = y - 1, m + 12
+    return Period(date(y, m, 1), today)
+
+
+# --- Building blocks ------------------------------------------------------------------------------
+
+def _age_group(cpr_col, on_day):
+    """'under30' / '30plus' from the CPR number's birth date at `on_day`; 'unknown' without a CPR
+    number (anonymous citizens: no age is stored for them)."""
+    dd = func.cast(func.substr(cpr_col, 1, 2), INT)
+    mm = func.cast(func.substr(cpr_col, 3, 2), INT)
+    yy = func.cast(func.substr(cpr_col, 5, 2), INT)
+    seventh = func.cast(func.substr(cpr_col, 8, 1), INT)
+    century = case(
+        (seventh <= 3, 1900),
+        (seventh.in_((4, 9)), case((yy <= 36, 2000), else_=1900)),
+        else_=case((yy <= 57, 2000), else_=1800))
+    born = (century + yy) * 10000 + mm * 100 + dd
+    return case(
+        (or_(cpr_col.is_(None), func.length(cpr_col) != 11), literal("unknown")),
+        (ymd_number(on_day) - born >= 300000, literal("30plus")),
+        else_=literal("under30"))
+
+
+
+def _least_date(a, b):
+    return case((a.is_(None), b), (b.is_(None), a), (a <= b, a), else_=b)
+
+
+def request_base(period: Period, *, today: date):
+    """One row per request received in the period, with its start date, guarantee state and age group."""
+    r, c = TreatmentRequest.__table__.c, CitizenCase.__table__.c
+    a = Appointment.__table__.c
+    lo, hi = period.utc_bounds
+    recv_day = local_day(r.received_at)
+    first_appt = (select(func.min(local_day(a.starts_at)))
+                  .where(a.case_id == r.case_id, a.starts_treatment.is_(True),
+                         a.attendance.in_(START_ATTENDANCE), local_day(a.starts_at) >= recv_day)
+                  .scalar_subquery())
+    inner = (select(r.id.label("id"), r.case_id.label("case_id"), c.pseudonym.label("pseudonym"),
+                    r.area.label("area"), r.anonymous.label("anonymous"), recv_day.label("recv_day"),
+                    not_(or_(r.section_101a, r.for_relative)).label("applies"),
+                    r.free_choice_at.is_not(None).label("waived"),
+                    _least_date(r.started_on, first_appt).label("start_day"),
+                    _age_group(r.cpr, recv_day).label("age"))
+             .join_from(TreatmentRequest.__table__, CitizenCase.__table__, c.id == r.case_id)
+             .where(r.received_at >= lo, r.received_at < hi)
+             .cte("req_inner"))
+    i = inner.c
+    today_lit = literal(today, Date)
+    waited = day_diff(i.start_day, i.recv_day)
+    state = case(
+        (not_(i.applies), literal("not_applicable")),
+        (i.waived, literal("waived")),
+        (i.start_day.is_not(None), case((waited <= GUARANTEE_DAYS, literal("met")), else_=literal("breached"))),
+        (day_diff(today_lit, i.recv_day) <= GUARANTEE_DAYS, literal("running")),
+        else_=literal("breached"))
+    return select(i.id, i.case_id, i.pseudonym, i.area, i.anonymous, i.recv_day, i.start_day, i.age,
+                  case((i.start_day.is_not(None), waited)).label("days"), state.label("state")).cte("req_base")
+
+
+def _expand(base):
+    """The rows three times: per (area, age), per area, and all together — the groups of the tables."""
+    cols = [c for c in base.c if c.name not in ("area", "age")]
+    return union_all(
+        select(base.c.area.label("g_area"), base.c.age.label("g_age"), *cols),
+        select(base.c.area, literal(ALL), *cols),
+        select(literal(ALL), literal(ALL), *cols),
+    ).cte(f"{base.name}_groups")
+
+
+def _percentiles(groups, value_col: str, where=None):
+    """Median (mean of the two middle values for an even count) and 90th percentile (nearest rank)
+    per group, from ROW_NUMBER() over the ordered values — the same SQL on SQLite and PostgreSQL."""
+    v = groups.c[value_col]
+    part = (groups.c.g_area, groups.c.g_age)
+    ranked = (select(groups.c.g_area, groups.c.g_age, v.label("v"),
+                     func.row_number().over(partition_by=part, order_by=v).label("rn"),
+                     func.count().over(partition_by=part).label("n"))
+              .where(v.is_not(None), *([where] if where is not None else []))
+              .cte(f"{groups.name}_ranked"))
+    k = ranked.c
+    return (select(k.g_area, k.g_age, func.max(k.n).label("n"),
+                   func.avg(case((k.rn.in_(((k.n + 1) // 2, (k.n + 2) // 2)), k.v))).label("median"),
+                   func.max(case((k.rn == (9 * k.n + 9) // 10, k.v))).label("p90"))
+            .group_by(k.g_area, k.g_age))
+
+
+def _num(x):
+    return None if x is None else float(x)
+
+
+def _sum_if(cond):
+    return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
+
+
+# --- Requests, waiting time and the 14-day guarantee ----------------------------------------------
+
+@dataclass
+class RequestFigures:
+    area: str
+    age: str
+    requests: int = 0
+    anonymous: int = 0
+    started: int = 0  # requests with a start date: the cases behind the waiting-time figures
+    median_days: float | None = None
+    p90_days: int | None = None
+    met: int = 0
+    breached: int = 0  # decided = met + breached (running, waived and § 101 a are left out)
+
+    @property
+    def decided(self) -> int:
+        return self.met + self.breached
+
+
+def request_figures(db: Session, *, period: Period, today: date) -> list[RequestFigures]:
+    base = request_base(period, today=today)
+    g = _expand(base)
+    counts = (select(g.c.g_area, g.c.g_age, func.count().label("requests"),
+                     _sum_if(g.c.anonymous.is_(True)).label("anonymous"),
+                     _sum_if(g.c.state == "met").label("met"), _sum_if(g.c.state == "breached").label("breached"))
+              .group_by(g.c.g_area, g.c.g_age))
+    rows = {(x.g_area, x.g_age): RequestFigures(x.g_area, x.g_age, x.requests, x.anonymous, met=x.met,
+                                                  breached=x.breached)
+            for x in db.execute(counts)}
+    for x in db.execute(_percentiles(g, "days")):
+        fig = rows[(x.g_area, x.g_age)]
+        fig.started, fig.median_days, fig.p90_days = x.n, _num(x.median), x.p90
+    return _ordered(rows, RequestFigures)
+
+
+def _ordered(rows: dict, cls) -> list:
+    """Areas and age groups in a fixed order; areas with no rows at all are left out, totals always shown."""
+    out = []
+    for area in AREAS:
+        if (area, ALL) not in rows:
+            continue
+        out += [rows[(area, age)] for age in AGE_GROUPS if (area, age) in rows]
+        out.append(rows[(area, ALL)])
+    out.append(rows.get((ALL, ALL)) or cls(ALL, ALL))
+    return out
+
+
+@dataclass
+class Breach:
+    pseudonym: str
+    area: str
+    received_on: date
+    deadline: date
+    start: date | None
+
+
+def guarantee_breaches(db: Session, *, period: Period, today: date) -> list[Breach]:
+    """Requests whose 14-day guarantee was not met (pseudonyms only), oldest first."""
+    base = request_base(period, today=today)
+    rows = db.execute(select(base.c.pseudonym, base.c.area, base.c.recv_day, base.c.start_day)
+                      .where(base.c.state == "breached").order_by(base.c.recv_day, base.c.id))
+    return [Breach(x.pseudonym, x.area, _as_date(x.recv_day), _as_date(x.recv_day) + timedelta(days=GUARANTEE_DAYS),
+                   _as_date(x.start_day)) for x in rows]
+
+
+def _as_date(value) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+@dataclass
+class MonthFigures:
+    month: str  # YYYY-MM
+    requests: int = 0
+    met: int = 0
+    decided: int = 0
+
+
+def monthly_requests(db: Session, *, period: Period, today: date) -> list[MonthFigures]:
+    base = request_base(period, today=today)
+    mk = month_key(base.c.recv_day)
+    q = (select(mk.label("month"), func.count().label("requests"), _sum_if(base.c.state == "met").label("met"),
+                _sum_if(base.c.state.in_(("met", "breached"))).label("decided"))
+         .group_by(mk))
+    found = {x.month: MonthFigures(x.month, x.requests, x.met, x.decided) for x in db.execute(q)}
+    return [found.get(m) or MonthFigures(m) for m in period.months()]
+
+
+# --- Complaints --------------------------------------------------------------------------------
+
+COMPLAINT_AGE_BANDS = ((0, 27, "under4"), (28, 55, "4to8"), (56, None, "over8"))
+
+
+@dataclass
+class ComplaintFigures:
+    open: int = 0
+    under4: int = 0  # waited under 4 weeks
+    four_to8: int = 0
+    over8: int = 0
+    median_days: float | None = None
+    p90_days: int | None = None
+
+
+def open_complaints(db: Session, *, today: date) -> ComplaintFigures:
+    """Complaints still open (closed_at IS NULL) today, and how long they have waited (days since arrival)."""
+    k = Complaint.__table__.c
+    age = day_diff(literal(today, Date), local_day(k.received_at))
+    base = (select(literal(ALL).label("g_area"), literal(ALL).label("g_age"), age.label("age"))
+            .where(k.closed_at.is_(None)).cte("complaint_groups"))
+    b = base.c
+    row = db.execute(select(func.count().label("n"), _sum_if(b.age < 28).label("u4"),
+                            _sum_if(and_(b.age >= 28, b.age < 56)).label("m48"),
+                            _sum_if(b.age >= 56).label("o8"))).one()
+    fig = ComplaintFigures(row.n, row.u4, row.m48, row.o8)
+    pct = db.execute(_percentiles(base, "age")).first()
+    if pct is not None:
+        fig.median_days, fig.p90_days = _num(pct.median), pct.p90
+    return fig
+
+
+# --- Everything for the page ---------------------------------------------------------------------
+
+@dataclass
+class Statistics:
+    period: Period
+    today: date
+    requests: list[RequestFigures]
+    breaches: list[Breach]
+    months: list[MonthFigures]
+    complaints: ComplaintFigures
+    extra: dict = field(default_factory=dict)
+
+
+def centre_statistics(db: Session, *, period: Period, now: datetime) -> Statistics:
+    today = local_date(now)
+    return Statistics(
+        period=period, today=today,
+        requests=request_figures(db, period=period, today=today),
+        breaches=guarantee_breaches(db, period=period, today=today),
+        months=monthly_requests(db, period=period, today=today),
+        complaints=open_complaints(db, today=today),
+    )
+
+
+def parse_period(raw_from: str | None, raw_to: str | None, *, now: datetime) -> Period:
+    """From/to as dd.mm.åååå or åååå-mm-dd; empty fields fall back to the last 12 months."""
+    default = default_period(now=now)
+    start = _parse_day(raw_from, "fra") if raw_from else default.start
+    end = _parse_day(raw_to, "til") if raw_to else default.end
+    if start > end:
+        raise PeriodError("til", N_("Slutdatoen skal ligge efter startdatoen."))
+    if (end - start).days > 366 * 11:
+        raise PeriodError("fra", N_("Vælg en periode på højst 10 år."))
+    return Period(start, end)
+
+
+def _parse_day(raw: str, name: str) -> date:
+    text = raw.strip()
+    try:
+        if "." in text:
+            d, m, y = (int(p) for p in text.split("."))
+            day = date(y, m, d)
+        else:
+            day = date.fromisoformat(text)
+    except (ValueError, TypeError):
+        raise PeriodError(name, N_("Skriv datoen som dd.mm.åååå.")) from None
+    if not 2000 <= day.year <= 2100:
+        raise PeriodError(name, N_("Vælg en dato mellem år 2000 og 2100."))
+    return day
