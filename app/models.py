@@ -11,5 +11,6 @@ from app.decisions.models import Decision  # noqa: F401
 from app.messages.models import Message  # noqa: F401
 from app.requests.models import TreatmentRequest  # noqa: F401
 from app.staff.models import StaffUser  # noqa: F401
+import app.stats.models  # noqa: F401,E402  (indexes for the statistics)
 
 metadata = SQLModel.metadata

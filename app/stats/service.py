@@ -25,7 +25,8 @@ from app.requests.models import TreatmentRequest
 from app.requests.service import START_ATTENDANCE
 from app.stats.sql import day_diff, local_day, month_key, ymd_number
 
-AREAS = ("alcohol", "drugs", "medicine")
+AREAS = ("alcohol", "drugs", "medicine", "unknown")  # "unknown": a course on a case with no request
+AREA_ORDER = AREAS
 AGE_GROUPS = ("under30", "30plus", "unknown")
 ALL = "all"
 # Quality standard 2026 / SMDB and NAB reporting: share of ended courses that end as completed.
@@ -291,14 +292,24 @@ class Statistics:
 
 
 def centre_statistics(db: Session, *, period: Period, now: datetime) -> Statistics:
+    from app.stats import counselling, courses
+
     today = local_date(now)
-    return Statistics(
+    stats = Statistics(
         period=period, today=today,
         requests=request_figures(db, period=period, today=today),
         breaches=guarantee_breaches(db, period=period, today=today),
         months=monthly_requests(db, period=period, today=today),
         complaints=open_complaints(db, today=today),
     )
+    if courses.AVAILABLE:
+        stats.extra.update(
+            completion=courses.completion(db, period=period), reasons=courses.ended_by_reason(db, period=period),
+            revisions=courses.overdue_revisions(db, today=today),
+            follow_ups=courses.follow_ups(db, period=period, today=today))
+    if counselling.AVAILABLE:
+        stats.extra["counselling"] = counselling.counselling_use(db, period=period, now=now)
+    return stats
 
 
 def parse_period(raw_from: str | None, raw_to: str | None, *, now: datetime) -> Period:

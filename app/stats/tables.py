@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from app.core.i18n import N_, format_day, translations
 from app.requests.models import AREA_LABELS, Area
-from app.stats.service import ALL, COMPLETION_TARGETS, Statistics
+from app.stats.service import ALL, AREA_ORDER, COMPLETION_TARGETS, Statistics
 
 SMALL = 5
 MASK = "<5"
@@ -69,7 +69,11 @@ class Table:
 
 
 def area_label(area: str, gettext) -> str:
-    return gettext(N_("Alle områder")) if area == ALL else gettext(AREA_LABELS[Area(area)])
+    if area == ALL:
+        return gettext(N_("Alle områder"))
+    if area == "unknown":
+        return gettext(N_("Intet område registreret"))
+    return gettext(AREA_LABELS[Area(area)])
 
 
 def month_label(month: str, gettext) -> str:
@@ -109,8 +113,7 @@ def build_tables(stats: Statistics, lang: str) -> list[Table]:
                        format_day(b.deadline, lang), format_day(b.start, lang) if b.start else _(N_("Ikke startet"))])
     tables.append(t)
 
-    for build in EXTRA_TABLES:
-        tables.append(build(stats, lang))
+    tables += _course_tables(stats, lang, _) + [_counselling_table(stats, lang, _)]
 
     c = stats.complaints
     t = Table("klager", _(N_("Åbne klager i dag")), [
@@ -123,8 +126,73 @@ def build_tables(stats: Statistics, lang: str) -> list[Table]:
     return tables
 
 
-# Tables for data from other domains (plans, booking) register here; see app/stats/extra.py.
-EXTRA_TABLES: list = []
+def _not_yet(key: str, title: str, _) -> Table:
+    return Table(key, title, [], available=False,
+                 note=_(N_("Ikke tilgængelig endnu: tallene kommer, når den del af portalen er taget i brug.")))
+
+
+def _course_tables(stats: Statistics, lang: str, _) -> list[Table]:
+    titles = {"faerdigbehandlet": _(N_("Færdigbehandlede forløb mod målet")),
+              "forloeb": _(N_("Afsluttede forløb efter årsag")),
+              "revision": _(N_("Behandlingsplaner, hvor revisionen er overskredet")),
+              "opfoelgning": _(N_("Opfølgning 1 og 6 måneder efter udskrivning"))}
+    if "completion" not in stats.extra:
+        return [_not_yet(key, title, _) for key, title in titles.items()]
+    from app.plans.models import DISCHARGE_LABELS, DischargeReason
+
+    t1 = Table("faerdigbehandlet", titles["faerdigbehandlet"], [
+        _(N_("Område")), _(N_("Alder")), _(N_("Afsluttede forløb")), _(N_("Færdigbehandlet")),
+        _(N_("Andel færdigbehandlet")), _(N_("Mål")), _(N_("Målet nået"))],
+        note=_(N_("Forløb afsluttet (udskrevet) i perioden. Alder ved udskrivningen ud fra CPR-nummeret; "
+                  "anonyme borgere står under »Ukendt alder«.")))
+    for c in stats.extra["completion"]:
+        reached = "–"
+        if c.target is not None and c.ended >= SMALL:
+            reached = _(N_("Ja")) if 100 * c.completed >= c.target * c.ended else _(N_("Nej"))
+        t1.rows.append([area_label(c.area, _), _(AGE_LABELS[c.age]), count_cell(c.ended), count_cell(c.completed),
+                        rate_cell(c.completed, c.ended, lang), f"{c.target} %" if c.target else "–", reached])
+
+    reasons = stats.extra["reasons"]
+    areas = [a for a in (*AREA_ORDER, ALL) if any(k[1] == a for k in reasons) or a == ALL]
+    t2 = Table("forloeb", titles["forloeb"], [_(N_("Årsag"))] + [area_label(a, _) for a in areas])
+    for reason in DischargeReason:
+        t2.rows.append([_(DISCHARGE_LABELS[reason])] + [count_cell(reasons.get((reason.value, a), 0)) for a in areas])
+
+    t3 = Table("revision", titles["revision"], [
+        _(N_("Område")), _(N_("Aktive planer")), _(N_("Revision overskredet")), _(N_("Andel overskredet")),
+        _(N_("Mere end 30 dage over"))],
+        note=_(N_("Opgjort i dag, uanset den valgte periode. En plan revideres mindst hver 3. måned.")))
+    for r in stats.extra["revisions"]:
+        t3.rows.append([area_label(r.area, _), count_cell(r.active), count_cell(r.overdue),
+                        rate_cell(r.overdue, r.active, lang), count_cell(r.overdue_30)])
+
+    t4 = Table("opfoelgning", titles["opfoelgning"], [
+        _(N_("Opfølgning")), _(N_("Forfaldne i perioden")), _(N_("Gennemført")), _(N_("Sagt nej tak")),
+        _(N_("Mangler")), _(N_("Andel gennemført"))])
+    for f in stats.extra["follow_ups"]:
+        t4.rows.append([_(N_("Efter 1 måned")) if f.months == 1 else _(N_("Efter 6 måneder")), count_cell(f.due),
+                        count_cell(f.done), count_cell(f.declined), count_cell(f.missing),
+                        rate_cell(f.done, f.due, lang)])
+    return [t1, t2, t3, t4]
+
+
+WHO_LABELS = {"citizen": N_("Borgere"), "relative": N_("Pårørende"), ALL: N_("I alt")}
+
+
+def _counselling_table(stats: Statistics, lang: str, _) -> Table:
+    title = _(N_("Åben Rådgivning"))
+    if "counselling" not in stats.extra:
+        return _not_yet("raadgivning", title, _)
+    sessions, rows = stats.extra["counselling"]
+    t = Table("raadgivning", title, [
+        _(N_("Hvem")), _(N_("Forventet")), _(N_("Mødt")), _(N_("Udeblevet")), _(N_("Udeblivelser")),
+        _(N_("Heraf uden booking"))],
+        note=_(N_("Afholdte rådgivningstider i perioden: %(n)s. Forventet er mødt plus udeblevet; "
+                  "afbud tæller ikke med.")) % {"n": count_cell(sessions)})
+    for r in rows:
+        t.rows.append([_(WHO_LABELS[r.who]), count_cell(r.expected), count_cell(r.attended), count_cell(r.no_show),
+                       rate_cell(r.no_show, r.expected, lang), count_cell(r.walk_in)])
+    return t
 
 
 def targets_note(lang: str) -> str:

@@ -1,0 +1,129 @@
+"""Figures from the plans domain: courses ended by reason, completion rate against the targets,
+plans overdue for revision, and follow-ups 1 and 6 months after discharge. Computed in SQL.
+
+A course's area and age group come from the case's latest treatment request (ROW_NUMBER() over
+the case's requests): the age is taken from the CPR number at discharge, unknown for anonymous cases.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Date, and_, func, literal, select, union_all
+from sqlmodel import Session
+
+from app.requests.models import TreatmentRequest
+from app.stats.service import ALL, AREA_ORDER, COMPLETION_TARGETS, Period, _age_group, _ordered, _sum_if
+from app.stats.sql import day_diff
+
+try:
+    from app.plans.models import Discharge, DischargeReason, FollowUp, TreatmentPlan
+except ImportError:  # pragma: no cover - until the plans branch is on main
+    Discharge = DischargeReason = FollowUp = TreatmentPlan = None
+
+AVAILABLE = Discharge is not None
+UNKNOWN_AREA = "unknown"
+
+
+def _latest_request():
+    """Each case's latest treatment request: its area and CPR number."""
+    r = TreatmentRequest.__table__.c
+    ranked = select(r.case_id, r.area, r.cpr, func.row_number().over(
+        partition_by=r.case_id, order_by=(r.received_at.desc(), r.id.desc())).label("rn")).cte("latest_ranked")
+    return select(ranked.c.case_id, ranked.c.area, ranked.c.cpr).where(ranked.c.rn == 1).cte("latest_request")
+
+
+def _course_base(period: Period):
+    d = Discharge.__table__.c
+    lr = _latest_request()
+    return (select(d.id, d.reason, func.coalesce(lr.c.area, literal(UNKNOWN_AREA)).label("area"),
+                   _age_group(lr.c.cpr, d.discharged_on).label("age"))
+            .select_from(Discharge.__table__.outerjoin(lr, lr.c.case_id == d.case_id))
+            .where(d.discharged_on >= literal(period.start, Date), d.discharged_on <= literal(period.end, Date))
+            .cte("course_base"))
+
+
+def _groups(base):
+    cols = [c for c in base.c if c.name not in ("area", "age")]
+    return union_all(select(base.c.area.label("g_area"), base.c.age.label("g_age"), *cols),
+                     select(base.c.area, literal(ALL), *cols),
+                     select(literal(ALL), literal(ALL), *cols)).cte("course_groups")
+
+
+@dataclass
+class CompletionFigures:
+    area: str
+    age: str
+    ended: int = 0
+    completed: int = 0
+
+    @property
+    def target(self) -> int | None:
+        return COMPLETION_TARGETS.get(self.area) if self.age == ALL else None
+
+
+def completion(db: Session, *, period: Period) -> list[CompletionFigures]:
+    """Courses ended in the period and how many ended as completed (færdigbehandlet)."""
+    g = _groups(_course_base(period))
+    q = (select(g.c.g_area, g.c.g_age, func.count().label("ended"),
+                _sum_if(g.c.reason == DischargeReason.completed.value).label("completed"))
+         .group_by(g.c.g_area, g.c.g_age))
+    rows = {(x.g_area, x.g_age): CompletionFigures(x.g_area, x.g_age, x.ended, x.completed) for x in db.execute(q)}
+    return _ordered(rows, CompletionFigures)
+
+
+def ended_by_reason(db: Session, *, period: Period) -> dict[tuple[str, str], int]:
+    """{(reason, area or 'all'): courses} for courses ended in the period."""
+    base = _course_base(period)
+    per_area = select(base.c.reason, base.c.area, func.count().label("n")).group_by(base.c.reason, base.c.area)
+    total = select(base.c.reason, literal(ALL), func.count()).group_by(base.c.reason)
+    return {(x[0], x[1]): x[2] for x in db.execute(union_all(per_area, total))}
+
+
+@dataclass
+class RevisionFigures:
+    area: str
+    active: int = 0
+    overdue: int = 0
+    overdue_30: int = 0  # more than 30 days overdue
+
+
+def overdue_revisions(db: Session, *, today: date) -> list[RevisionFigures]:
+    """Plans of cases not discharged whose revision date (at least every 3 months) has passed, today."""
+    p, d = TreatmentPlan.__table__.c, Discharge.__table__.c
+    lr = _latest_request()
+    base = (select(func.coalesce(lr.c.area, literal(UNKNOWN_AREA)).label("area"), p.next_revision_on)
+            .select_from(TreatmentPlan.__table__.outerjoin(lr, lr.c.case_id == p.case_id))
+            .where(~select(d.id).where(d.case_id == p.case_id).exists())
+            .cte("plan_base"))
+    today_lit = literal(today, Date)
+    overdue = base.c.next_revision_on < today_lit
+    cols = (func.count().label("active"), _sum_if(overdue).label("overdue"),
+            _sum_if(and_(overdue, day_diff(today_lit, base.c.next_revision_on) > 30)).label("o30"))
+    q = union_all(select(base.c.area, *cols).group_by(base.c.area), select(literal(ALL), *cols))
+    found = {x[0]: RevisionFigures(x[0], x[1], x[2], x[3]) for x in db.execute(q)}
+    return [found[a] for a in (*AREA_ORDER, ALL) if a in found] or [RevisionFigures(ALL)]
+
+
+@dataclass
+class FollowUpFigures:
+    months: int
+    due: int = 0
+    done: int = 0
+    declined: int = 0
+
+    @property
+    def missing(self) -> int:
+        return self.due - self.done - self.declined
+
+
+def follow_ups(db: Session, *, period: Period, today: date) -> list[FollowUpFigures]:
+    """Follow-ups 1 and 6 months after discharge that fell due in the period (up to today)."""
+    f = FollowUp.__table__.c
+    q = (select(f.months, func.count().label("due"), _sum_if(f.status == "done").label("done"),
+                _sum_if(f.status == "declined").label("declined"))
+         .where(f.due_on >= literal(period.start, Date), f.due_on <= literal(min(period.end, today), Date))
+         .group_by(f.months))
+    found = {x.months: FollowUpFigures(x.months, x.due, x.done, x.declined) for x in db.execute(q)}
+    return [found.get(m) or FollowUpFigures(m) for m in (1, 6)]
