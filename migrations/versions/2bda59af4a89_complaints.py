@@ -13,7 +13,7 @@ import app.core.db
 
 
 revision: str = '2bda59af4a89'
-down_revision: Union[str, None] = '30b9d7c0c97e'
+down_revision: Union[str, None] = "dd8e03bb7074"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
