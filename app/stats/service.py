@@ -104,22 +104,24 @@ def request_base(period: Period, *, today: date):
                     r.area.label("area"), r.anonymous.label("anonymous"), recv_day.label("recv_day"),
                     not_(or_(r.section_101a, r.for_relative)).label("applies"),
                     r.free_choice_at.is_not(None).label("waived"),
-                    _least_date(r.started_on, first_appt).label("start_day"),
+                    r.started_on.label("started_on"), first_appt.label("first_appt"),
                     _age_group(r.cpr, recv_day).label("age"))
              .join_from(TreatmentRequest.__table__, CitizenCase.__table__, c.id == r.case_id)
              .where(r.received_at >= lo, r.received_at < hi)
-             .cte("req_inner"))
+             .cte("req_inner").prefix_with("MATERIALIZED"))
     i = inner.c
+    start_day = _least_date(i.started_on, i.first_appt)
     today_lit = literal(today, Date)
-    waited = day_diff(i.start_day, i.recv_day)
+    waited = day_diff(start_day, i.recv_day)
     state = case(
         (not_(i.applies), literal("not_applicable")),
         (i.waived, literal("waived")),
-        (i.start_day.is_not(None), case((waited <= GUARANTEE_DAYS, literal("met")), else_=literal("breached"))),
+        (start_day.is_not(None), case((waited <= GUARANTEE_DAYS, literal("met")), else_=literal("breached"))),
         (day_diff(today_lit, i.recv_day) <= GUARANTEE_DAYS, literal("running")),
         else_=literal("breached"))
-    return select(i.id, i.case_id, i.pseudonym, i.area, i.anonymous, i.recv_day, i.start_day, i.age,
-                  case((i.start_day.is_not(None), waited)).label("days"), state.label("state")).cte("req_base")
+    return (select(i.id, i.case_id, i.pseudonym, i.area, i.anonymous, i.recv_day, start_day.label("start_day"),
+                   i.age, case((start_day.is_not(None), waited)).label("days"), state.label("state"))
+            .cte("req_base").prefix_with("MATERIALIZED"))
 
 
 def _expand(base):
@@ -129,7 +131,7 @@ def _expand(base):
         select(base.c.area.label("g_area"), base.c.age.label("g_age"), *cols),
         select(base.c.area, literal(ALL), *cols),
         select(literal(ALL), literal(ALL), *cols),
-    ).cte(f"{base.name}_groups")
+    ).cte(f"{base.name}_groups").prefix_with("MATERIALIZED")
 
 
 def _percentiles(groups, value_col: str, where=None):
@@ -177,18 +179,20 @@ class RequestFigures:
 
 
 def request_figures(db: Session, *, period: Period, today: date) -> list[RequestFigures]:
+    """One statement: counts per group joined with the waiting-time percentiles per group."""
     base = request_base(period, today=today)
     g = _expand(base)
     counts = (select(g.c.g_area, g.c.g_age, func.count().label("requests"),
                      _sum_if(g.c.anonymous.is_(True)).label("anonymous"),
                      _sum_if(g.c.state == "met").label("met"), _sum_if(g.c.state == "breached").label("breached"))
-              .group_by(g.c.g_area, g.c.g_age))
-    rows = {(x.g_area, x.g_age): RequestFigures(x.g_area, x.g_age, x.requests, x.anonymous, met=x.met,
-                                                  breached=x.breached)
-            for x in db.execute(counts)}
-    for x in db.execute(_percentiles(g, "days")):
-        fig = rows[(x.g_area, x.g_age)]
-        fig.started, fig.median_days, fig.p90_days = x.n, _num(x.median), x.p90
+              .group_by(g.c.g_area, g.c.g_age).subquery("counts"))
+    pct = _percentiles(g, "days").subquery("pct")
+    q = (select(counts, pct.c.n, pct.c.median, pct.c.p90)
+         .select_from(counts.outerjoin(pct, and_(pct.c.g_area == counts.c.g_area, pct.c.g_age == counts.c.g_age))))
+    rows = {}
+    for x in db.execute(q):
+        rows[(x.g_area, x.g_age)] = RequestFigures(x.g_area, x.g_age, x.requests, x.anonymous, x.n or 0,
+                                                   _num(x.median), x.p90, x.met, x.breached)
     return _ordered(rows, RequestFigures)
 
 

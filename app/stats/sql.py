@@ -30,7 +30,10 @@ def _local_day_pg(element, compiler, **kw):
 def _local_day_sqlite(element, compiler, **kw):
     (arg,) = element.clauses
     x = compiler.process(arg, **kw)
-    return (f"(CASE WHEN {x} >= datetime(strftime('%Y', {x}) || '-03-25', 'weekday 0', '+1 hours') "
+    # Before 22.00 UTC the Copenhagen date is the UTC date (the offset is at most 2 hours): a plain
+    # substring, no date function, for most rows. Stored as 'YYYY-MM-DD HH:MM:SS.ffffff'.
+    return (f"(CASE WHEN substr({x}, 12, 2) < '22' THEN substr({x}, 1, 10) "
+            f"WHEN {x} >= datetime(strftime('%Y', {x}) || '-03-25', 'weekday 0', '+1 hours') "
             f"AND {x} < datetime(strftime('%Y', {x}) || '-10-25', 'weekday 0', '+1 hours') "
             f"THEN date({x}, '+2 hours') ELSE date({x}, '+1 hours') END)")
 

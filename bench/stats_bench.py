@@ -1,0 +1,239 @@
+"""Benchmark for /personale/statistik: 200,000 cases over 10 years, then time the page.
+
+    .venv/bin/python bench/stats_bench.py                       # SQLite file var/bench_stats.db
+    .venv/bin/python bench/stats_bench.py --pg postgresql+psycopg://user@host:port/db
+    .venv/bin/python bench/stats_bench.py --cases 20000 --runs 3   # a quicker look
+
+The schema comes from the Alembic migrations (so the indexes measured are the real ones); rows go
+in with bulk multi-row inserts. Then the page (default period: the last 12 months), a 10-year period
+and one CSV are rendered through the whole app (middleware, sign-in, templates) several times; the
+median is reported. The target is under 1 second. Not a test: run it by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import text  # noqa: E402
+
+from app.appointments.models import Appointment  # noqa: E402
+from app.cases.models import CitizenCase  # noqa: E402
+from app.complaints.models import Complaint  # noqa: E402
+from app.core.clock import FixedClock  # noqa: E402
+from app.core.config import Settings  # noqa: E402
+from app.core.db import make_engine  # noqa: E402
+from app.core.migrate import upgrade  # noqa: E402
+from app.requests.models import TreatmentRequest  # noqa: E402
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+YEARS = 10
+CHUNK = 10_000
+
+try:
+    from app.plans.models import Discharge, FollowUp, TreatmentPlan
+except ImportError:  # before the plans branch is merged
+    Discharge = FollowUp = TreatmentPlan = None
+try:
+    from app.booking.models import CounsellingBooking, CounsellingSession
+except ImportError:  # before the booking branch is merged
+    CounsellingBooking = CounsellingSession = None
+
+REASONS = ["completed"] * 45 + ["referred"] * 10 + ["hospital"] * 3 + ["prison"] * 3 + ["moved"] * 5 + \
+          ["no_show"] * 15 + ["expelled"] * 2 + ["own_wish"] * 12 + ["death"] * 1 + ["other"] * 4
+
+
+def _cpr(rng: random.Random, received: datetime) -> str:
+    born = date(received.year - rng.randint(18, 75), rng.randint(1, 12), rng.randint(1, 28))
+    yy = born.year % 100
+    seventh = rng.choice("0123") if born.year < 2000 else "4"
+    return f"{born.day:02d}{born.month:02d}{yy:02d}-{seventh}{rng.randint(0, 999):03d}"
+
+
+def generate(engine, n_cases: int, seed: int = 7) -> dict[str, int]:
+    rng = random.Random(seed)
+    start = NOW - timedelta(days=365 * YEARS)
+    span = (NOW - start).total_seconds()
+    counts = dict.fromkeys(("citizen_case", "treatment_request", "appointment", "complaint", "discharge",
+                            "treatment_plan", "follow_up", "counselling_session", "counselling_booking"), 0)
+    tables = {"citizen_case": CitizenCase.__table__, "treatment_request": TreatmentRequest.__table__,
+              "appointment": Appointment.__table__, "complaint": Complaint.__table__}
+    if Discharge is not None:
+        tables |= {"discharge": Discharge.__table__, "treatment_plan": TreatmentPlan.__table__,
+                   "follow_up": FollowUp.__table__}
+    discharge_id = 0
+    with engine.begin() as conn:
+        for first in range(1, n_cases + 1, CHUNK):
+            rows = {k: [] for k in tables}
+            for case_id in range(first, min(first + CHUNK, n_cases + 1)):
+                received = start + timedelta(seconds=rng.random() * span)
+                anonymous = rng.random() < 0.5
+                area = rng.choices(("alcohol", "drugs", "medicine"), (55, 40, 5))[0]
+                rows["citizen_case"].append(dict(
+                    id=case_id, pseudonym=f"Bench {case_id}", code_selector=f"B{case_id:07d}", code_hash="x",
+                    code_issued_at=received, anonymous=anonymous, is_relative=False, created_at=received))
+                section_101a = anonymous and area == "drugs" and rng.random() < 0.5
+                started = None
+                if rng.random() < 0.85:
+                    started = received.date() + timedelta(days=int(rng.expovariate(1 / 9)))
+                if started and started > NOW.date():
+                    started = None
+                rows["treatment_request"].append(dict(
+                    case_id=case_id, area=area, for_relative=False, anonymous=anonymous, section_101a=section_101a,
+                    help_wanted="outpatient", preferred_contact="portal", message="",
+                    cpr=None if anonymous else _cpr(rng, received), status="in_treatment" if started else "received",
+                    received_at=received, deadline_on=None if section_101a else received.date() + timedelta(days=14),
+                    started_on=started if rng.random() < 0.5 else None, updated_at=received))
+                if started:
+                    at = datetime(started.year, started.month, started.day, 9, tzinfo=timezone.utc)
+                    rows["appointment"].append(dict(case_id=case_id, kind="individual", starts_at=at,
+                                                    duration_minutes=60, location="", attendance="attended",
+                                                    starts_treatment=True, in_follow_up=False, note="",
+                                                    created_at=received))
+                if rng.random() < 0.01:
+                    closed = None if rng.random() < 0.3 else received + timedelta(days=30)
+                    rows["complaint"].append(dict(case_id=case_id, subject="plan", text="", channel="portal",
+                                                  received_at=received + timedelta(days=20), late=False,
+                                                  status="received", reassessment="", outcome_text="",
+                                                  closed_at=closed))
+                if Discharge is not None and started:
+                    ended = started + timedelta(days=rng.randint(60, 365))
+                    revised = datetime(started.year, started.month, started.day, 10, tzinfo=timezone.utc)
+                    rows["treatment_plan"].append(dict(
+                        case_id=case_id, treatment_form="outpatient", aim="abstinence", medical="", under_30=False,
+                        version_no=1, last_revised_at=revised, next_revision_on=started + timedelta(days=91),
+                        created_at=revised))
+                    if ended <= NOW.date():
+                        discharge_id += 1
+                        reason = rng.choice(REASONS)
+                        rows["discharge"].append(dict(id=discharge_id, case_id=case_id, reason=reason, note="",
+                                                      discharged_on=ended, created_at=revised))
+                        if reason in ("completed", "referred", "hospital"):
+                            for months in (1, 6):
+                                due = ended + timedelta(days=30 * months)
+                                status = "open" if due > NOW.date() else rng.choice(("done", "done", "declined",
+                                                                                     "open"))
+                                rows["follow_up"].append(dict(discharge_id=discharge_id, case_id=case_id,
+                                                              months=months, due_on=due, status=status, note=""))
+            for name, table in tables.items():
+                if rows[name]:
+                    conn.execute(table.insert(), rows[name])
+                    counts[name] += len(rows[name])
+        if CounsellingSession is not None:
+            counts |= _counselling(conn, rng, start, n_cases)
+    return counts
+
+
+def _counselling(conn, rng, start, n_cases) -> dict[str, int]:
+    """Weekly Åben Rådgivning for 10 years, 8 places each, filled from random cases."""
+    sessions, bookings = [], []
+    day = start.date()
+    sid = 0
+    while day <= NOW.date():
+        sid += 1
+        at = datetime(day.year, day.month, day.day, 14, tzinfo=timezone.utc)
+        used = rng.randint(3, 8)
+        sessions.append(dict(id=sid, day=day, starts_at=at, ends_at=at + timedelta(hours=2), place="Sundhedscentret",
+                             capacity=8, booked=used, relatives_only=False, video=False, status="open",
+                             cancel_reason="", created_at=at))
+        for i in range(used):
+            status = "booked" if at > NOW else rng.choice(("attended",) * 5 + ("no_show",))
+            bookings.append(dict(session_id=sid, case_id=rng.randint(1, n_cases), uid=f"bench-{sid}-{i}", sequence=0,
+                                 as_relative=rng.random() < 0.15, video=False, walk_in=rng.random() < 0.1,
+                                 status=status, created_at=at, changed_at=at))
+        day += timedelta(days=7)
+    conn.execute(CounsellingSession.__table__.insert(), sessions)
+    conn.execute(CounsellingBooking.__table__.insert(), bookings)
+    return {"counselling_session": len(sessions), "counselling_booking": len(bookings)}
+
+
+def time_page(url: str, runs: int) -> dict[str, float]:
+    from app.main import create_app
+    from app.staff import service as staff_service
+    from sqlmodel import Session
+    from tests.conftest import PortalClient
+    from tests.factories import PASSWORD
+
+    settings = Settings(environment="test", secret_key="bench-secret", database_url=url)
+    app = create_app(settings, clock=FixedClock(NOW))
+    with Session(app.state.engine) as db:
+        user = staff_service.create_staff(db, username="bench-leader", first_name="Lone", full_name="Lone Leder",
+                                          role="leader", password=PASSWORD, now=NOW)
+        db.commit()
+        username = user.username
+    results = {}
+    with PortalClient(app, base_url="http://testserver") as client:
+        assert client.submit("/personale/log-ind", {"username": username, "password": PASSWORD}).status_code == 303
+        for label, path in (("page, last 12 months", "/personale/statistik"),
+                            ("page, 10 years", "/personale/statistik?fra=23.11.2016&til=23.11.2026"),
+                            ("CSV henvendelser, 12 months", "/personale/statistik/henvendelser.csv")):
+            client.get(path)  # warm-up (templates, query plans, caches)
+            times = []
+            for _ in range(runs):
+                t0 = time.perf_counter()
+                response = client.get(path)
+                times.append(time.perf_counter() - t0)
+                assert response.status_code == 200, response.status_code
+            results[label] = statistics.median(times)
+    app.state.engine.dispose()
+    return results
+
+
+def run(url: str, n_cases: int, runs: int, fresh: bool) -> None:
+    if url.startswith("sqlite"):
+        path = Path(url.split("///", 1)[1])
+        if fresh:
+            for p in path.parent.glob(path.name + "*"):
+                p.unlink()
+    elif fresh:
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+    print(f"\n== {url.split('@')[-1]}")
+    if fresh:
+        upgrade(url)
+        engine = make_engine(url)
+        t0 = time.perf_counter()
+        counts = generate(engine, n_cases)
+        if url.startswith("postgresql"):
+            with engine.connect() as conn:
+                conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
+                for table in ("discharge", "counselling_session"):  # explicit ids were inserted
+                    if counts.get(table):
+                        conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                          f"(SELECT max(id) FROM {table}))"))
+        else:
+            with engine.begin() as conn:
+                conn.execute(text("ANALYZE"))
+        engine.dispose()
+        print(f"generated in {time.perf_counter() - t0:.1f} s: "
+              + ", ".join(f"{k} {v:,}" for k, v in counts.items() if v))
+    for label, seconds in time_page(url, runs).items():
+        verdict = "OK" if seconds < 1 else "SLOW"
+        print(f"{label:32s} median of {runs}: {seconds * 1000:7.0f} ms  {verdict}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sqlite", default="var/bench_stats.db", help="SQLite file (default var/bench_stats.db)")
+    parser.add_argument("--pg", help="PostgreSQL URL (its public schema is dropped and rebuilt!)")
+    parser.add_argument("--cases", type=int, default=200_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--reuse", action="store_true", help="time an existing data set, generate nothing")
+    args = parser.parse_args()
+    run(f"sqlite:///{args.sqlite}", args.cases, args.runs, fresh=not args.reuse)
+    if args.pg:
+        run(args.pg, args.cases, args.runs, fresh=not args.reuse)
+
+
+if __name__ == "__main__":
+    main()
