@@ -7,6 +7,7 @@ from app.audit.models import AccessLogEntry  # noqa: F401
 from app.cases.models import CitizenCase  # noqa: F401
 from app.core.models import Throttle, WebSession  # noqa: F401
 from app.decisions.models import Decision  # noqa: F401
+from app.notify.models import OutboxMessage  # noqa: F401
 from app.staff.models import StaffUser  # noqa: F401
 
 metadata = SQLModel.metadata
