@@ -10,7 +10,7 @@ import smtplib
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from email.utils import formataddr
 
 import httpx
 
@@ -43,7 +43,8 @@ class SmtpSender:
         msg["Subject"] = row.subject
         # A stable id per outbox row lets a mail server or client drop a duplicate should a crash
         # between sending and recording ever make the runner send the same row again.
-        msg["Message-ID"] = make_msgid(idstring=f"outbox-{row.id}", domain=self.from_address.partition("@")[2] or None)
+        domain = self.from_address.partition("@")[2] or "localhost"
+        msg["Message-ID"] = f"<outbox-{row.id}.{int(row.created_at.timestamp())}@{domain}>"
         msg["Auto-Submitted"] = "auto-generated"
         msg.set_content(row.body)
         if row.attachment:
