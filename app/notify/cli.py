@@ -22,8 +22,8 @@ def cmd_jobs(args) -> int:
     app = create_app(settings)
     engine, clock, config = app.state.engine, app.state.clock, current()
     stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
+    # SIGTERM (systemd, docker stop) and Ctrl-C finish the current pass, then exit.
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)}
     worker = worker_name()
     channels = [name for name, on in (("e-mail", config.settings.email_on), ("sms", config.settings.sms_on)) if on]
     log.info("jobs runner %s started; channels: %s", worker, ", ".join(channels) or "none (portal only)")
@@ -36,6 +36,8 @@ def cmd_jobs(args) -> int:
             if args.once or stop.wait(args.interval):
                 break
     finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         engine.dispose()
     return 0
 

@@ -50,8 +50,11 @@ def _insert(db: Session, rows: list[dict]) -> list[str]:
     make = pg_insert if dialect == "postgresql" else sqlite_insert
     queued = []
     for row in rows:
-        stmt = make(table).values(**row).on_conflict_do_nothing(index_elements=["dedupe_key", "channel"])
-        if db.execute(stmt).rowcount:
+        stmt = (make(table).values(**row).on_conflict_do_nothing(index_elements=["dedupe_key", "channel"])
+                .returning(table.c.id))
+        # RETURNING yields a row only when the insert happened (rowcount is not reliable for
+        # ON CONFLICT DO NOTHING on every driver).
+        if db.execute(stmt).first() is not None:
             queued.append(row["channel"])
     return queued
 

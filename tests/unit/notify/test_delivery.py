@@ -196,3 +196,18 @@ def test_two_runners_at_once_send_every_message_exactly_once(db, clock, settings
     rows = outside(db)
     assert {r.id for r in rows} == expected
     assert {(r.status, r.attempts) for r in rows} == {("sent", 1)}
+
+
+def test_nothing_is_ever_sent_for_an_anonymous_case(db, clock, engine, channels_on, smtp_server, sms_gateway):
+    case, _ = make_case(db, now=clock.now(), anonymous=True, display_name="Kim")
+    for kind in ("booking_confirmation", "booking_reminder", "booking_cancelled", "new_message",
+                 "deadline_letter", "plan_revision_due"):
+        service.enqueue(db, case=case, kind=kind, context=SAMPLES[kind], dedupe_key=f"{kind}:{case.id}",
+                        now=clock.now())
+    db.commit()
+    clock.advance(days=30)
+    result = run_once(engine, config=channels_on, clock=clock)
+    assert result.claimed == 0
+    assert smtp_server.messages == [] and sms_gateway.requests == []
+    db.rollback()
+    assert db.exec(select(OutboxMessage).where(OutboxMessage.case_id == case.id)).all() == []
