@@ -106,6 +106,17 @@ def claim(db: Session, *, token: str, now: datetime, limit: int, claim_timeout: 
                                                        OutboxMessage.status == Status.sending.value)).all())
 
 
+def release(db: Session, *, ids: list[int], token: str) -> int:
+    """Hand claimed rows back untried (the attempt is not counted)."""
+    result = db.execute(
+        update(OutboxMessage).where(OutboxMessage.id.in_(ids), OutboxMessage.claimed_by == token,
+                                    OutboxMessage.status == Status.sending.value)
+        .values(status=Status.pending.value, claimed_by=None, claimed_at=None,
+                attempts=OutboxMessage.attempts - 1)
+    )
+    return result.rowcount
+
+
 def backoff(config: NotifyConfig, attempts: int) -> timedelta:
     s = config.settings
     return timedelta(seconds=min(s.backoff_seconds * 2 ** max(attempts - 1, 0), s.backoff_max_seconds))
@@ -164,7 +175,15 @@ def run_once(engine: Engine, *, config: NotifyConfig, clock: Clock, worker: str 
         with Session(engine, expire_on_commit=False) as db:
             rows = list(db.exec(select(OutboxMessage).where(OutboxMessage.id.in_(ids))
                                 .order_by(OutboxMessage.id)).all())
-        for row in rows:
+        claimed_at = clock.now()
+        deadline = claimed_at + timedelta(seconds=config.settings.claim_timeout_seconds / 2)
+        for index, row in enumerate(rows):
+            if clock.now() >= deadline:
+                # Slow servers: give the rest back before another runner could think the claim
+                # stale and send them too.
+                with transaction(engine) as db:
+                    release(db, ids=[r.id for r in rows[index:]], token=token)
+                break
             _deliver(engine, row, token=token, senders=senders, clock=clock, config=config, result=result)
 
 

@@ -211,3 +211,25 @@ def test_nothing_is_ever_sent_for_an_anonymous_case(db, clock, engine, channels_
     assert smtp_server.messages == [] and sms_gateway.requests == []
     db.rollback()
     assert db.exec(select(OutboxMessage).where(OutboxMessage.case_id == case.id)).all() == []
+
+
+class SlowClockSender:
+    """Sends by moving the clock on: each message 'takes' four minutes."""
+
+    def __init__(self, clock):
+        self.clock, self.sent = clock, []
+
+    def send(self, row):
+        self.sent.append(row.id)
+        self.clock.advance(minutes=4)
+
+
+def test_a_slow_batch_hands_back_what_it_could_not_send_before_its_claim_could_go_stale(
+        db, clock, engine, channels_on):
+    queue(db, clock, n=4, email="a@example.dk")
+    sender = SlowClockSender(clock)
+    result = run_once(engine, config=channels_on, clock=clock, jobs=False, senders={"email": sender})
+    # claim timeout 10 min: after two messages (8 min) the claim is past half its life, so the rest
+    # go back and are claimed afresh in the next batch of the same pass.
+    assert result.sent == 4 and len(sender.sent) == 4 and len(set(sender.sent)) == 4
+    assert {(r.status, r.attempts) for r in outside(db)} == {("sent", 1)}
