@@ -173,6 +173,9 @@ def run_once(engine: Engine, *, config: NotifyConfig, clock: Clock, worker: str 
             return result
         result.claimed += len(ids)
         with Session(engine, expire_on_commit=False) as db:
+            # Only reads: on SQLite a deferred BEGIN (main's app.core.db honours this option), so
+            # loading the batch does not queue behind, or hold up, other writers.
+            db.connection(execution_options={"sqlite_begin": "DEFERRED"})
             rows = list(db.exec(select(OutboxMessage).where(OutboxMessage.id.in_(ids))
                                 .order_by(OutboxMessage.id)).all())
         claimed_at = clock.now()
