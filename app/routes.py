@@ -12,12 +12,13 @@ def include_routers(app: FastAPI) -> None:
     from app.complaints import public as complaints_public
     from app.complaints import staff as complaints_staff
     from app.decisions import staff as decisions_staff
+    from app.notify import staff as notify_staff
     from app.site import routes as site
     from app.staff import routes as staff
 
     # HTML pages stay out of the OpenAPI document; it describes /api/v1 only.
     html_routers = [site.router, cases_public.router, requests_public.router, staff.signin_router, staff.router,
-                    requests_staff.router, complaints_public.router, complaints_staff.router, decisions_staff.router]
+                    requests_staff.router, complaints_public.router, complaints_staff.router, decisions_staff.router, notify_staff.router]
     for router in html_routers:
         app.include_router(router, include_in_schema=False)
     # Kept for tests that walk every route (authorisation matrix, CSRF on every POST).
