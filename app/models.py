@@ -7,6 +7,9 @@ from app.audit.models import AccessLogEntry  # noqa: F401
 from app.cases.models import CitizenCase  # noqa: F401
 from app.core.models import Throttle, WebSession  # noqa: F401
 from app.decisions.models import Decision  # noqa: F401
+from app.plans.models import (  # noqa: F401
+    Discharge, FollowUp, GiftCard, GoalComment, PlanGoal, PlanVersion, TreatmentPlan,
+)
 from app.staff.models import StaffUser  # noqa: F401
 
 metadata = SQLModel.metadata
