@@ -6,12 +6,17 @@ from fastapi import FastAPI
 
 
 def include_routers(app: FastAPI) -> None:
+    from app.appointments import public as appointments_public
+    from app.appointments import staff as appointments_staff
     from app.cases import public as cases_public
+    from app.plans import public as plans_public
+    from app.plans import staff as plans_staff
     from app.site import routes as site
     from app.staff import routes as staff
 
     # HTML pages stay out of the OpenAPI document; it describes /api/v1 only.
-    html_routers = [site.router, cases_public.router, staff.signin_router, staff.router]
+    html_routers = [site.router, cases_public.router, plans_public.router, appointments_public.router,
+                    staff.signin_router, staff.router, plans_staff.router, appointments_staff.router]
     for router in html_routers:
         app.include_router(router, include_in_schema=False)
     # Kept for tests that walk every route (authorisation matrix, CSRF on every POST).

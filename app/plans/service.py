@@ -477,3 +477,42 @@ def close_follow_up(db: Session, *, follow_up_id: int, outcome: str, note: str, 
         raise AlreadyExists()
     db.expire_all()
     return db.get(FollowUp, follow_up_id)
+
+
+# --- What the pages show ---------------------------------------------------------------------
+
+@dataclass
+class PlanOverview:
+    case: CitizenCase
+    plan: TreatmentPlan | None
+    goals: list[PlanGoal]
+    comments: dict[int, list[GoalComment]]
+    versions: list[PlanVersion]
+    discharge: Discharge | None
+    revision_state: str | None
+
+    @property
+    def agreed_to_latest(self) -> bool:
+        return self.plan is not None and self.plan.agreed_version_no == self.plan.version_no
+
+    @property
+    def proposals(self) -> list[PlanGoal]:
+        return [g for g in self.goals if g.proposal == Proposal.proposed.value]
+
+
+def plan_overview(db: Session, *, case_id: int, today: date) -> PlanOverview:
+    """Everything the staff plan page and the citizen's plan page show, for one case."""
+    case = get_case(db, case_id)
+    plan = get_plan(db, case_id)
+    goals = goals_for(db, plan.id) if plan else []
+    return PlanOverview(
+        case=case, plan=plan, goals=goals, comments=comments_for(db, [g.id for g in goals]),
+        versions=versions_for(db, plan.id) if plan else [], discharge=get_discharge(db, case_id),
+        revision_state=revision_state(plan, today) if plan else None,
+    )
+
+
+LABELS_BY_FIELD = {
+    "treatment_form": "forms", "aim": "aims", "medical": "medical", "goal.life_area": "areas",
+    "goal.status": "statuses",
+}
