@@ -6,11 +6,10 @@ from datetime import date, datetime, timedelta, timezone
 from urllib.parse import urlparse
 
 from icalendar import Calendar, Event
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.appointments.models import Appointment, AppointmentKind, Attendance
-from app.core.clock import local_datetime
+from app.core.clock import local_date, local_datetime
 from app.core.errors import NotFound
 from app.core.i18n import N_
 
@@ -62,7 +61,7 @@ def book_appointment(
     location: str, video_url: str, starts_treatment: bool, note: str, now: datetime,
 ) -> Appointment:
     """Book an appointment at a Copenhagen wall-clock time. After discharge it is a follow-up appointment."""
-    from app.plans.service import get_case, get_discharge  # the case and its discharge, if any
+    from app.plans.service import AlreadyExists, get_case, get_discharge, insert_once
 
     get_case(db, case_id)
     if kind not in {k.value for k in AppointmentKind}:
@@ -85,16 +84,14 @@ def book_appointment(
         video_url = ""
     location = (location or "").strip()[:200]
     discharge = get_discharge(db, case_id)
-    in_follow_up = discharge is not None and starts_at.date() >= discharge.discharged_on
+    in_follow_up = discharge is not None and local_date(starts_at) >= discharge.discharged_on
     appointment = Appointment(case_id=case_id, staff_id=staff_id, kind=kind, starts_at=starts_at,
                               duration_minutes=duration, location=location, video_url=video_url or None,
                               starts_treatment=starts_treatment, in_follow_up=in_follow_up,
                               note=(note or "").strip()[:500], created_at=now)
     try:
-        with db.begin_nested():
-            db.add(appointment)
-            db.flush()  # a partial unique index allows one treatment-starting appointment per case
-    except IntegrityError as exc:
+        insert_once(db, appointment)  # a partial unique index allows one treatment-starting appointment per case
+    except AlreadyExists as exc:
         raise AlreadyStartsTreatment(
             "starts_treatment", N_("Sagen har allerede en aftale, der starter behandlingen.")) from exc
     return appointment

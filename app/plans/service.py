@@ -49,6 +49,17 @@ class AlreadyExists(Exception):
     pass
 
 
+def insert_once(db: Session, row) -> None:
+    """Insert a row whose uniqueness the database decides; a clash raises AlreadyExists and leaves the
+    rest of the transaction intact (a savepoint)."""
+    try:
+        with db.begin_nested():
+            db.add(row)
+            db.flush()
+    except IntegrityError as exc:
+        raise AlreadyExists() from exc
+
+
 # --- Dates -----------------------------------------------------------------------------------
 
 def add_months(day: date, months: int) -> date:
@@ -153,12 +164,7 @@ def create_plan(db: Session, *, case_id: int, staff, treatment_form: str, aim: s
     plan = TreatmentPlan(case_id=case_id, treatment_form=treatment_form, aim=aim, medical=medical_csv,
                          under_30=under_30, version_no=1, last_revised_at=now,
                          next_revision_on=next_revision_date(now), created_at=now)
-    try:
-        with db.begin_nested():
-            db.add(plan)
-            db.flush()  # one plan per case: the unique index decides
-    except IntegrityError as exc:
-        raise AlreadyExists() from exc
+    insert_once(db, plan)
     _save_version(db, plan, staff=staff, reason=N_("Planen er lavet"), now=now)
     return plan
 
@@ -404,12 +410,7 @@ def hand_out_card(db: Session, *, case_id: int, number: int, staff, now: datetim
         raise NotFound()
     row = GiftCard(case_id=case_id, number=number, appointment_id=card.appointment_id, handed_out_at=now,
                    staff_id=staff.id)
-    try:
-        with db.begin_nested():
-            db.add(row)
-            db.flush()
-    except IntegrityError as exc:
-        raise AlreadyExists() from exc
+    insert_once(db, row)
     return row
 
 
@@ -437,12 +438,7 @@ def discharge_case(db: Session, *, case_id: int, reason: str, note: str, decline
     today = local_date(now)
     discharge = Discharge(case_id=case_id, reason=reason, note=note, discharged_on=today, staff_id=staff.id,
                           created_at=now)
-    try:
-        with db.begin_nested():
-            db.add(discharge)
-            db.flush()
-    except IntegrityError as exc:
-        raise AlreadyExists() from exc
+    insert_once(db, discharge)
     if DischargeReason(reason) in FOLLOW_UP_REASONS:
         status = FollowUpStatus.declined if declines_follow_up else FollowUpStatus.open
         for months, due in follow_up_dates(today).items():
