@@ -97,6 +97,19 @@ def book_appointment(
     return appointment
 
 
+def move_appointment(db: Session, *, appointment: Appointment, day: str, time: str, now: datetime) -> Appointment:
+    """Move a planned appointment. Its calendar UID stays, so the citizen's calendar replaces the event."""
+    if appointment.attendance != Attendance.planned.value:
+        raise AppointmentError("day", N_("Kun en planlagt aftale kan flyttes."))
+    starts_at = _parse_start(day, time)
+    if starts_at < now:
+        raise AppointmentError("day", N_("Tidspunktet er allerede gået. Vælg et tidspunkt fremover."))
+    appointment.starts_at = starts_at
+    db.add(appointment)
+    db.flush()
+    return appointment
+
+
 def mark_attendance(db: Session, *, appointment: Appointment, attendance: str, now: datetime) -> Appointment:
     """Attended / no-show only once the appointment has begun; cancellations any time."""
     if attendance not in {a.value for a in MARKABLE}:

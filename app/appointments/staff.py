@@ -68,3 +68,17 @@ def mark_attendance(request: Request, db: DB, now: Now, user: AnyStaff, case_id:
                      status=422)
     record_access(db, staff=user, case_id=case_id, action="attendance", now=now, detail=attendance)
     return see_other(f"/personale/sager/{case_id}/aftaler", flash=N_("Fremmødet er gemt."))
+
+
+@router.post("/sager/{case_id}/aftaler/{appointment_id}/flyt")
+def move_appointment(request: Request, db: DB, now: Now, user: AnyStaff, case_id: int, appointment_id: int,
+                     day: Short = "", time: Short = ""):
+    appointment = service.get_for_case(db, case_id=case_id, appointment_id=appointment_id)
+    try:
+        service.move_appointment(db, appointment=appointment, day=day, time=time, now=now)
+    except service.AppointmentError as err:
+        db.refresh(appointment)
+        return _page(request, db, user, now, case_id, errors={f"a{appointment_id}-{err.field}": err.message},
+                     status=422)
+    record_access(db, staff=user, case_id=case_id, action="move_appointment", now=now)
+    return see_other(f"/personale/sager/{case_id}/aftaler", flash=N_("Aftalen er flyttet."))

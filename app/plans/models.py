@@ -194,6 +194,15 @@ PLAN_VERSION_TRIGGERS = {
         "FOR EACH ROW EXECUTE FUNCTION plan_version_immutable()",
     ],
 }
+class ImmutableVersion(Exception):
+    """A plan version was about to be changed: versions are written once."""
+
+
+@event.listens_for(PlanVersion, "before_update")
+def _refuse_version_update(_mapper, _connection, _target):
+    raise ImmutableVersion("plan versions are immutable")
+
+
 for _dialect, _statements in PLAN_VERSION_TRIGGERS.items():
     for _sql in _statements:
         event.listen(PlanVersion.__table__, "after_create", DDL(_sql).execute_if(dialect=_dialect))

@@ -125,6 +125,18 @@ def test_plan_versions_cannot_be_updated_in_the_database(db, clock):
     assert service.get_version(db, plan.id, 1).reason == "Planen er lavet"
 
 
+def test_changing_a_loaded_version_is_refused_before_it_reaches_the_database(db, clock):
+    from app.plans.models import ImmutableVersion
+
+    _staff, _case, plan = _plan(db, clock.now())
+    version = service.get_version(db, plan.id, 1)
+    version.reason = "rettet"
+    with pytest.raises(ImmutableVersion):
+        db.flush()
+    db.rollback()
+    assert service.get_version(db, plan.id, 1).reason == "Planen er lavet"
+
+
 def test_plan_versions_have_no_update_path_in_code():
     import inspect
 

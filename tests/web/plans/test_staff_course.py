@@ -87,3 +87,26 @@ def test_appointment_after_discharge_is_follow_up(client, db, clock):
                                                           "duration_minutes": "30"})
     db.rollback()
     assert db.exec(select(Appointment).where(Appointment.case_id == case.id)).one().in_follow_up
+
+
+def test_moving_an_appointment_keeps_its_calendar_uid(client, db, clock, make_client):
+    from tests.factories import sign_in_citizen
+
+    user = make_staff(db, role="reception", now=clock.now())
+    sign_in_staff(client, user)
+    case, code = make_case(db, now=clock.now())
+    client.submit(f"/personale/sager/{case.id}/aftaler", {"kind": "individual", "day": "2026-11-30", "time": "10:00",
+                                                          "duration_minutes": "60"})
+    db.rollback()
+    appt = db.exec(select(Appointment).where(Appointment.case_id == case.id)).one()
+    citizen = make_client()
+    sign_in_citizen(citizen, code)
+    before = citizen.get(f"/min-side/aftaler/{appt.id}.ics").text
+    r = client.submit(f"/personale/sager/{case.id}/aftaler/{appt.id}/flyt", {"day": "2026-11-01", "time": "10:00"})
+    assert r.status_code == 422 and f'href="#a{appt.id}-day"' in r.text
+    r = client.submit(f"/personale/sager/{case.id}/aftaler/{appt.id}/flyt", {"day": "2026-12-02", "time": "11:15"})
+    assert r.status_code == 303
+    after = citizen.get(f"/min-side/aftaler/{appt.id}.ics").text
+    uid = f"UID:aftale-{appt.id}@rusmiddelportalen"
+    assert uid in before and uid in after
+    assert "DTSTART:20261202T101500Z" in after and "DTSTART:20261130T090000Z" in before
