@@ -9,7 +9,7 @@ from icalendar import Calendar, Event
 from sqlmodel import Session, select
 
 from app.appointments.models import Appointment, AppointmentKind, Attendance
-from app.core.clock import local_date, local_datetime
+from app.core.clock import local_datetime
 from app.core.errors import NotFound
 from app.core.i18n import N_
 
@@ -60,7 +60,7 @@ def book_appointment(
     db: Session, *, case_id: int, staff_id: int | None, kind: str, day: str, time: str, duration_minutes: str,
     location: str, video_url: str, starts_treatment: bool, note: str, now: datetime,
 ) -> Appointment:
-    """Book an appointment at a Copenhagen wall-clock time. After discharge it is a follow-up appointment."""
+    """Book an appointment at a Copenhagen wall-clock time. One after the discharge is a follow-up appointment."""
     from app.plans.service import AlreadyExists, get_case, get_discharge, insert_once
 
     get_case(db, case_id)
@@ -84,7 +84,7 @@ def book_appointment(
         video_url = ""
     location = (location or "").strip()[:200]
     discharge = get_discharge(db, case_id)
-    in_follow_up = discharge is not None and local_date(starts_at) >= discharge.discharged_on
+    in_follow_up = discharge is not None and starts_at >= discharge.created_at
     appointment = Appointment(case_id=case_id, staff_id=staff_id, kind=kind, starts_at=starts_at,
                               duration_minutes=duration, location=location, video_url=video_url or None,
                               starts_treatment=starts_treatment, in_follow_up=in_follow_up,

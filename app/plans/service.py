@@ -439,6 +439,10 @@ def discharge_case(db: Session, *, case_id: int, reason: str, note: str, decline
     discharge = Discharge(case_id=case_id, reason=reason, note=note, discharged_on=today, staff_id=staff.id,
                           created_at=now)
     insert_once(db, discharge)
+    # Appointments already booked for after the discharge belong to the follow-up (no gift cards there).
+    db.execute(update(Appointment).where(Appointment.case_id == case_id,
+                                         Appointment.starts_at >= now)
+               .values(in_follow_up=True))
     if DischargeReason(reason) in FOLLOW_UP_REASONS:
         status = FollowUpStatus.declined if declines_follow_up else FollowUpStatus.open
         for months, due in follow_up_dates(today).items():

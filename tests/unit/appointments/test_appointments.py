@@ -123,3 +123,16 @@ def test_an_appointment_is_only_found_through_its_own_case(db, clock):
     appt = book(db, case, clock)
     with pytest.raises(NotFound):
         service.get_for_case(db, case_id=other.id, appointment_id=appt.id)
+
+
+def test_appointments_booked_before_discharge_for_after_it_become_follow_up(db, clock):
+    staff = make_staff(db, now=clock.now())
+    case, _ = make_case(db, now=clock.now())
+    earlier = book(db, case, clock, day="2026-11-23", time="08:00")
+    later = book(db, case, clock, day="2026-12-10")
+    plans.discharge_case(db, case_id=case.id, reason="completed", note="", declines_follow_up=False, staff=staff,
+                         now=clock.now())
+    db.commit()
+    db.expire_all()
+    assert not db.get(type(earlier), earlier.id).in_follow_up
+    assert db.get(type(later), later.id).in_follow_up
