@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Column, Index, text
+from sqlalchemy import Column, Index
 from sqlmodel import Field, SQLModel
 
 from app.core.db import UTCDateTime
@@ -32,12 +32,7 @@ class Attendance(str, enum.Enum):
 
 class Appointment(SQLModel, table=True):
     __tablename__ = "appointment"
-    __table_args__ = (
-        Index("ix_appointment_case_start", "case_id", "starts_at"),
-        # At most one appointment per case starts treatment (the 14-day guarantee is measured to it).
-        Index("uq_appointment_starts_treatment", "case_id", unique=True,
-              sqlite_where=text("starts_treatment"), postgresql_where=text("starts_treatment")),
-    )
+    __table_args__ = (Index("ix_appointment_case_start", "case_id", "starts_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="citizen_case.id", ondelete="CASCADE")

@@ -37,10 +37,6 @@ class AppointmentError(Exception):
         self.message = message
 
 
-class AlreadyStartsTreatment(AppointmentError):
-    pass
-
-
 def _parse_start(day: str, time: str) -> datetime:
     try:
         parsed_day = date.fromisoformat((day or "").strip())
@@ -61,7 +57,7 @@ def book_appointment(
     location: str, video_url: str, starts_treatment: bool, note: str, now: datetime,
 ) -> Appointment:
     """Book an appointment at a Copenhagen wall-clock time. One after the discharge is a follow-up appointment."""
-    from app.plans.service import AlreadyExists, get_case, get_discharge, insert_once
+    from app.plans.service import get_case, get_discharge
 
     get_case(db, case_id)
     if kind not in {k.value for k in AppointmentKind}:
@@ -89,11 +85,10 @@ def book_appointment(
                               duration_minutes=duration, location=location, video_url=video_url or None,
                               starts_treatment=starts_treatment, in_follow_up=in_follow_up,
                               note=(note or "").strip()[:500], created_at=now)
-    try:
-        insert_once(db, appointment)  # a partial unique index allows one treatment-starting appointment per case
-    except AlreadyExists as exc:
-        raise AlreadyStartsTreatment(
-            "starts_treatment", N_("Sagen har allerede en aftale, der starter behandlingen.")) from exc
+    # Several may start treatment over a case's life (a new request after discharge starts a new clock,
+    # a cancelled start is re-booked): the requests domain measures from the first after the request.
+    db.add(appointment)
+    db.flush()
     return appointment
 
 

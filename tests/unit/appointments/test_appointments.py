@@ -41,13 +41,12 @@ def test_bad_booking_input_names_the_field(db, clock, kw, field):
     assert err.value.field == field
 
 
-def test_only_one_appointment_per_case_starts_treatment(db, clock):
+def test_a_cancelled_treatment_start_can_be_booked_again(db, clock):
     case, _ = make_case(db, now=clock.now())
-    book(db, case, clock, starts_treatment=True)
-    with pytest.raises(service.AlreadyStartsTreatment):
-        book(db, case, clock, day="2026-11-25", starts_treatment=True)
-    other, _ = make_case(db, now=clock.now())
-    book(db, other, clock, starts_treatment=True)  # another case is free to
+    first = book(db, case, clock, starts_treatment=True)
+    service.mark_attendance(db, appointment=first, attendance="cancelled_by_centre", now=clock.now())
+    again = book(db, case, clock, day="2026-11-25", starts_treatment=True)
+    assert first.starts_treatment and again.starts_treatment
 
 
 def test_attendance_only_after_the_start_but_cancellation_any_time(db, clock):
