@@ -11,6 +11,9 @@ from app.decisions.models import Decision  # noqa: F401
 from app.messages.models import Message  # noqa: F401
 from app.requests.models import TreatmentRequest  # noqa: F401
 from app.notify.models import OutboxMessage  # noqa: F401
+from app.plans.models import (  # noqa: F401
+    Discharge, FollowUp, GiftCard, GoalComment, PlanGoal, PlanVersion, TreatmentPlan,
+)
 from app.staff.models import StaffUser  # noqa: F401
 
 metadata = SQLModel.metadata
