@@ -52,7 +52,7 @@ def cmd_create_staff(args) -> int:
         with transaction(engine) as db:
             user = service.create_staff(db, username=args.username, first_name=args.first_name,
                                         full_name=args.full_name, role=args.role, password=password,
-                                        now=Clock().now())
+                                        now=Clock().now(), email=args.email or "")
             print(f"Oprettet: {user.username} ({user.role})")
     except service.StaffError as err:
         print(f"Fejl ({err.field}): {err.message}", file=sys.stderr)
@@ -79,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     staff.add_argument("--full-name", required=True)
     staff.add_argument("--role", required=True, choices=["reception", "counsellor", "leader", "admin"])
     staff.add_argument("--password", help="omit to be asked")
+    staff.add_argument("--email", help="work address for alerts and the daily digest (optional)")
     staff.set_defaults(func=cmd_create_staff)
 
     from app.cli_extra import add_commands

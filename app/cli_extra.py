@@ -2,4 +2,5 @@
 
 
 def add_commands(sub) -> None:
-    return None
+    from app.notify.cli import add_jobs_command
+    add_jobs_command(sub)

@@ -20,6 +20,7 @@ from app.core.i18n import N_
 from app.core.middleware import SecurityMiddleware
 from app.core.security import Signer, configure_argon2_concurrency
 from app.core.web import STATIC_DIR, build_environments, language, render, see_other
+from app.notify.config import configure as configure_notify
 
 log = logging.getLogger("app")
 
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.engine = make_engine(settings.database_url)
     app.state.signer = Signer(settings.secret_key)
     app.state.templates = build_environments(settings, centre)
+    configure_notify(settings, centre)
 
     _install_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=500)

@@ -10,6 +10,10 @@ from app.core.models import Throttle, WebSession  # noqa: F401
 from app.decisions.models import Decision  # noqa: F401
 from app.messages.models import Message  # noqa: F401
 from app.requests.models import TreatmentRequest  # noqa: F401
+from app.notify.models import OutboxMessage  # noqa: F401
+from app.plans.models import (  # noqa: F401
+    Discharge, FollowUp, GiftCard, GoalComment, PlanGoal, PlanVersion, TreatmentPlan,
+)
 from app.staff.models import StaffUser  # noqa: F401
 import app.stats.models  # noqa: F401,E402  (indexes for the statistics)
 

@@ -25,4 +25,6 @@ class CitizenCase(SQLModel, table=True):
     full_name: str | None = Field(default=None, max_length=120)
     phone: str | None = Field(default=None, max_length=30)
     email: str | None = Field(default=None, max_length=200)
+    # The language notifications are written in (app/notify renders them when they are queued).
+    language: str = Field(default="da", max_length=5, sa_column_kwargs={"server_default": "da"})
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from app.cases.models import CitizenCase
 from app.core import throttle
 from app.core.codes import PersonalCode, generate_code, generate_pseudonym, parse_code
+from app.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from app.core.security import hash_secret, verify_secret
 from app.core.sessions import end_case_sessions
 
@@ -42,7 +43,7 @@ def _unique_code(db: Session, make_code) -> PersonalCode:
 
 def open_case(
     db: Session, *, now: datetime, anonymous: bool, is_relative: bool = False,
-    contact: ContactDetails = ContactDetails(), make_code=generate_code,
+    contact: ContactDetails = ContactDetails(), make_code=generate_code, language: str = "da",
 ) -> tuple[CitizenCase, PersonalCode]:
     """Create a case and its personal code. The code is returned once and never stored."""
     code = _unique_code(db, make_code)
@@ -53,6 +54,7 @@ def open_case(
         full_name=None if anonymous else contact.full_name,
         phone=None if anonymous else contact.phone,
         email=None if anonymous else contact.email,
+        language=language if language in LANGUAGES else DEFAULT_LANGUAGE,
         created_at=now,
     )
     db.add(case)

@@ -14,6 +14,39 @@ DEV_SECRET = "dev-secret-not-for-production"
 
 
 @dataclass(frozen=True)
+class NotifySettings:
+    """Outside-the-portal channels (app/notify). Empty host/URL = that channel is off."""
+
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_starttls: bool = True
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = ""  # the address only; the display name is centre.notification_sender_name
+    sms_gateway_url: str = ""
+    sms_gateway_token: str = ""
+    sms_sender: str = ""  # alphanumeric sender, max 11 characters; empty = derived from the sender name
+    # The address citizens are told to sign in at. It appears in outgoing text, so it must be
+    # neutral too (checked like the templates; the staff page warns when it is not).
+    portal_url: str = ""
+    timeout_seconds: float = 15.0
+    max_attempts: int = 6
+    backoff_seconds: float = 60.0  # 1 min, 2, 4, 8 ... capped at backoff_max_seconds
+    backoff_max_seconds: float = 6 * 3600.0
+    claim_timeout_seconds: float = 600.0  # a "sending" row older than this is a crashed runner's
+    batch_size: int = 50
+    digest_hour: int = 7  # the daily staff digest is queued from this local hour
+
+    @property
+    def email_on(self) -> bool:
+        return bool(self.smtp_host and self.smtp_from)
+
+    @property
+    def sms_on(self) -> bool:
+        return bool(self.sms_gateway_url)
+
+
+@dataclass(frozen=True)
 class Settings:
     environment: str = "development"  # development | test | production
     secret_key: str = DEV_SECRET
@@ -33,6 +66,7 @@ class Settings:
     require_staff_2fa: bool = False
     show_staff_first_name_in_log: bool = True
     log_level: str = "INFO"
+    notify: NotifySettings = field(default_factory=NotifySettings)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -74,6 +108,28 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         centre_file=Path(env.get("CENTRE_FILE", str(base.centre_file))),
         require_staff_2fa=_bool(env.get("REQUIRE_STAFF_2FA"), base.require_staff_2fa),
         log_level=env.get("LOG_LEVEL", base.log_level),
+        notify=notify_settings_from_env(env),
+    )
+
+
+def notify_settings_from_env(env: dict[str, str]) -> NotifySettings:
+    base = NotifySettings()
+    return replace(
+        base,
+        smtp_host=env.get("SMTP_HOST", base.smtp_host),
+        smtp_port=int(env.get("SMTP_PORT", base.smtp_port)),
+        smtp_starttls=_bool(env.get("SMTP_STARTTLS"), base.smtp_starttls),
+        smtp_user=env.get("SMTP_USER", base.smtp_user),
+        smtp_password=env.get("SMTP_PASSWORD", base.smtp_password),
+        smtp_from=env.get("SMTP_FROM", base.smtp_from),
+        sms_gateway_url=env.get("SMS_GATEWAY_URL", base.sms_gateway_url),
+        sms_gateway_token=env.get("SMS_GATEWAY_TOKEN", base.sms_gateway_token),
+        sms_sender=env.get("SMS_SENDER", base.sms_sender),
+        portal_url=env.get("NOTIFY_PORTAL_URL", base.portal_url),
+        max_attempts=int(env.get("NOTIFY_MAX_ATTEMPTS", base.max_attempts)),
+        backoff_seconds=float(env.get("NOTIFY_BACKOFF_SECONDS", base.backoff_seconds)),
+        claim_timeout_seconds=float(env.get("NOTIFY_CLAIM_TIMEOUT_SECONDS", base.claim_timeout_seconds)),
+        digest_hour=int(env.get("NOTIFY_DIGEST_HOUR", base.digest_hour)),
     )
 
 

@@ -17,8 +17,9 @@ from babel.messages.pofile import read_po, write_po
 from app.core.i18n import LANGUAGES, DEFAULT_LANGUAGE, TRANSLATIONS_DIR
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-METHOD_MAP = [("app/**.py", "python"), ("app/templates/**.html", "jinja2")]
-OPTIONS = {"app/templates/**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}}
+METHOD_MAP = [("app/**.py", "python"), ("app/templates/**.html", "jinja2"), ("app/templates/**.txt", "jinja2")]
+_JINJA = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}
+OPTIONS = {"app/templates/**.html": _JINJA, "app/templates/**.txt": _JINJA}
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "translate": (2,)}
 
 

@@ -7,7 +7,9 @@ from datetime import datetime
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
+from app.cases.models import CitizenCase
 from app.core.db import write_aside
+from app.notify import service as notify
 
 from app.core.i18n import N_
 from app.messages.models import Message
@@ -37,11 +39,16 @@ def send_citizen_message(db: Session, *, case_id: int, body: str, now: datetime)
     return message
 
 
-def send_staff_message(db: Session, *, case_id: int, staff, body: str, now: datetime) -> Message:
+def send_staff_message(db: Session, *, case_id: int, staff, body: str, now: datetime,
+                       notify_kind: str = "new_message") -> Message:
+    """A reply from the centre. Identified citizens get a neutral "you have a new message" by e-mail/SMS
+    (never the content); anonymous ones only see it on Min side."""
     message = Message(case_id=case_id, from_staff=True, staff_id=staff.id, staff_first_name=staff.first_name,
                       body=_clean(body), sent_at=now)
     db.add(message)
     db.flush()
+    case = db.get(CitizenCase, case_id)
+    notify.enqueue(db, case=case, kind=notify_kind, dedupe_key=f"{notify_kind}:{message.id}", now=now)
     return message
 
 

@@ -92,7 +92,7 @@ async def send_request(request: Request, db: DB, now: Now):
         return _page(request, "public/requests/youth.html")
     if parsed.intake is None:
         return _step2(request, parsed, data.get("screening", ""), status=422)
-    case, code, req = service.submit_request(db, intake=parsed.intake, now=now)
+    case, code, req = service.submit_request(db, intake=parsed.intake, now=now, language=language(request))
     view = service.guarantee_for(db, req, now=now)
     details = [(translate(request, "Modtaget"), _fmt(request, req.received_at))]
     if view.deadline:

@@ -63,12 +63,12 @@ def guarantee_applies(req: TreatmentRequest) -> bool:
     return not (req.section_101a or req.for_relative)
 
 
-def submit_request(db: Session, *, intake: Intake, now: datetime, make_code=None
+def submit_request(db: Session, *, intake: Intake, now: datetime, make_code=None, language: str = "da"
                    ) -> tuple[CitizenCase, PersonalCode, TreatmentRequest]:
     """Open a case with its personal code and record the request; the guarantee clock starts now."""
     kwargs = {"make_code": make_code} if make_code else {}
     case, code = cases.open_case(
-        db, now=now, anonymous=intake.anonymous, is_relative=intake.for_relative,
+        db, now=now, anonymous=intake.anonymous, is_relative=intake.for_relative, language=language,
         contact=cases.ContactDetails(display_name=intake.display_name, full_name=intake.full_name,
                                      phone=intake.phone, email=intake.email), **kwargs)
     req = TreatmentRequest(
@@ -211,7 +211,8 @@ def send_deadline_letter(db: Session, req: TreatmentRequest, *, staff, reason: s
     body += f". Årsag: {reason}\nVi forventer at kunne starte senest {new_date:%d.%m.%Y}.\n" \
             "Du har ret til frit valg: du kan bede om at blive behandlet et andet godkendt sted. Skriv til os, " \
             "hvis du ønsker det."
-    messages.send_staff_message(db, case_id=req.case_id, staff=staff, body=body, now=now)
+    messages.send_staff_message(db, case_id=req.case_id, staff=staff, body=body, now=now,
+                                notify_kind="deadline_letter")
     db.flush()
 
 

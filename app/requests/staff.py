@@ -17,7 +17,7 @@ from app.core.i18n import N_
 from app.core.menu import register_menu_item
 from app.core.web import render, see_other
 from app.messages import service as messages
-from app.requests import case_file  # noqa: F401  (registers the case-file sections)
+from app.requests import case_file, digest  # noqa: F401  (register case-file and digest sections)
 from app.requests import service
 from app.requests.guarantee import STATE_LABELS
 from app.requests.models import AREA_LABELS, CONTACT_LABELS, HELP_LABELS, STATUS_LABELS, Area, RequestStatus

@@ -37,6 +37,8 @@ class StaffUser(SQLModel, table=True):
     role: str = Field(max_length=20)
     password_hash: str = Field(max_length=200)
     active: bool = Field(default=True)
+    # Work address for staff alerts and the daily digest (app/notify); optional.
+    email: str | None = Field(default=None, max_length=200)
     totp_secret: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     password_changed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -78,15 +78,16 @@ def add_staff(
     request: Request, db: DB, now: Now, user: Admin,
     username: Annotated[str, Form(max_length=200)] = "", first_name: Annotated[str, Form(max_length=200)] = "",
     full_name: Annotated[str, Form(max_length=200)] = "", role: Annotated[str, Form(max_length=40)] = "",
-    password: Annotated[str, Form(max_length=500)] = "",
+    password: Annotated[str, Form(max_length=500)] = "", email: Annotated[str, Form(max_length=300)] = "",
 ):
     try:
         service.create_staff(db, username=username, first_name=first_name, full_name=full_name, role=role,
-                             password=password, now=now)
+                             password=password, now=now, email=email)
     except service.StaffError as err:
         return render(request, "staff/staff_list.html", {
             "user": user, "staff": service.list_staff(db), "roles": list(Role), "role_labels": ROLE_LABELS,
-            "form": {"username": username, "first_name": first_name, "full_name": full_name, "role": role},
+            "form": {"username": username, "first_name": first_name, "full_name": full_name, "role": role,
+                     "email": email},
             "errors": {err.field: err.message},
         }, status=422)
     return see_other("/personale/medarbejdere", flash=N_("Medarbejderen er oprettet."))

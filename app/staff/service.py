@@ -16,6 +16,7 @@ from app.staff.models import Role, StaffUser
 
 MIN_PASSWORD = 12
 USERNAME_RE = re.compile(r"^[a-z0-9._-]{2,60}$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class StaffError(Exception):
@@ -33,6 +34,7 @@ class SignInRejected(Exception):
 
 def create_staff(
     db: Session, *, username: str, first_name: str, full_name: str, role: str, password: str, now: datetime,
+    email: str = "",
 ) -> StaffUser:
     username = username.strip().lower()
     if not USERNAME_RE.match(username):
@@ -43,13 +45,16 @@ def create_staff(
         raise StaffError("first_name", N_("Skriv fornavnet."))
     if not full_name.strip():
         raise StaffError("full_name", N_("Skriv det fulde navn."))
+    email = (email or "").strip()
+    if email and (len(email) > 200 or not EMAIL_RE.match(email)):
+        raise StaffError("email", N_("Skriv en gyldig e-mailadresse, fx navn@kommune.dk."))
     if len(password) < MIN_PASSWORD:
         raise StaffError("password", N_("Adgangskoden skal være mindst 12 tegn."))
     if db.exec(select(StaffUser.id).where(StaffUser.username == username)).first() is not None:
         raise StaffError("username", N_("Brugernavnet er allerede i brug."))
     user = StaffUser(
         username=username, first_name=first_name.strip(), full_name=full_name.strip(), role=role,
-        password_hash=hash_secret(password), created_at=now, password_changed_at=now,
+        password_hash=hash_secret(password), created_at=now, password_changed_at=now, email=email or None,
     )
     db.add(user)
     db.flush()

@@ -1,0 +1,25 @@
+"""The citizen's own appointments: a calendar file for each (only ever their own case's)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from app.appointments import service
+from app.core.deps import DB, AppCentre, CitizenSession, Now
+from app.core.i18n import N_
+from app.core.web import translate
+
+router = APIRouter()
+
+
+@router.get("/min-side/aftaler/{appointment_id}.ics")
+def download_appointment_ics(request: Request, db: DB, now: Now, centre: AppCentre, session: CitizenSession,
+                             appointment_id: int):
+    appointment = service.get_for_case(db, case_id=session.case_id, appointment_id=appointment_id)
+    summary = translate(request, N_("Aftale hos %(centre)s"), centre=centre.name)
+    body = service.ics_for(appointment, summary=summary, centre_name=f"{centre.name}, {centre.address}",
+                           uid_domain="rusmiddelportalen", now=now)
+    return Response(body, media_type="text/calendar; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="aftale-{appointment.id}.ics"',
+        "Cache-Control": "no-store"})

@@ -1,0 +1,162 @@
+"""Booking appointments on a case, marking attendance, and the calendar file (.ics) for the citizen."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from urllib.parse import urlparse
+
+from icalendar import Calendar, Event
+from sqlmodel import Session, select
+
+from app.appointments.models import Appointment, AppointmentKind, Attendance
+from app.core.clock import local_datetime
+from app.core.errors import NotFound
+from app.core.i18n import N_
+
+KIND_LABELS = {
+    AppointmentKind.individual: N_("Samtale"),
+    AppointmentKind.group: N_("Gruppe"),
+    AppointmentKind.video: N_("Videosamtale"),
+    AppointmentKind.medical: N_("Lægekonsultation"),
+}
+ATTENDANCE_LABELS = {
+    Attendance.planned: N_("Planlagt"),
+    Attendance.attended: N_("Mødt"),
+    Attendance.no_show: N_("Udeblevet uden afbud"),
+    Attendance.cancelled_in_time: N_("Aflyst med afbud"),
+    Attendance.cancelled_by_centre: N_("Aflyst af centret"),
+}
+# What staff mark after (or, for cancellations, before) the appointment.
+MARKABLE = (Attendance.attended, Attendance.no_show, Attendance.cancelled_in_time, Attendance.cancelled_by_centre)
+
+
+class AppointmentError(Exception):
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def _parse_start(day: str, time: str) -> datetime:
+    try:
+        parsed_day = date.fromisoformat((day or "").strip())
+    except ValueError:
+        raise AppointmentError("day", N_("Skriv datoen som åååå-mm-dd, fx 2026-12-01.")) from None
+    try:
+        hh, mm = (time or "").strip().replace(".", ":").split(":")
+        hour, minute = int(hh), int(mm)
+        if not (0 <= hour < 24 and 0 <= minute < 60):
+            raise ValueError
+    except ValueError:
+        raise AppointmentError("time", N_("Skriv tidspunktet som tt:mm, fx 14:30.")) from None
+    return local_datetime(parsed_day, hour, minute)
+
+
+def book_appointment(
+    db: Session, *, case_id: int, staff_id: int | None, kind: str, day: str, time: str, duration_minutes: str,
+    location: str, video_url: str, starts_treatment: bool, note: str, now: datetime,
+) -> Appointment:
+    """Book an appointment at a Copenhagen wall-clock time. One after the discharge is a follow-up appointment."""
+    from app.plans.service import get_case, get_discharge
+
+    get_case(db, case_id)
+    if kind not in {k.value for k in AppointmentKind}:
+        raise AppointmentError("kind", N_("Vælg hvilken slags aftale det er."))
+    starts_at = _parse_start(day, time)
+    if starts_at < now - timedelta(days=1):
+        raise AppointmentError("day", N_("Tidspunktet er allerede gået. Vælg et tidspunkt fremover."))
+    try:
+        duration = int(duration_minutes or 60)
+    except ValueError:
+        duration = 0
+    if not 10 <= duration <= 480:
+        raise AppointmentError("duration_minutes", N_("Varigheden skal være mellem 10 og 480 minutter."))
+    video_url = (video_url or "").strip()
+    if kind == AppointmentKind.video.value:
+        parsed = urlparse(video_url)
+        if parsed.scheme != "https" or not parsed.netloc or len(video_url) > 300:
+            raise AppointmentError("video_url", N_("Skriv linket til videosamtalen. Det skal begynde med https://."))
+    else:
+        video_url = ""
+    location = (location or "").strip()[:200]
+    discharge = get_discharge(db, case_id)
+    in_follow_up = discharge is not None and starts_at >= discharge.created_at
+    appointment = Appointment(case_id=case_id, staff_id=staff_id, kind=kind, starts_at=starts_at,
+                              duration_minutes=duration, location=location, video_url=video_url or None,
+                              starts_treatment=starts_treatment, in_follow_up=in_follow_up,
+                              note=(note or "").strip()[:500], created_at=now)
+    # Several may start treatment over a case's life (a new request after discharge starts a new clock,
+    # a cancelled start is re-booked): the requests domain measures from the first after the request.
+    db.add(appointment)
+    db.flush()
+    return appointment
+
+
+def move_appointment(db: Session, *, appointment: Appointment, day: str, time: str, now: datetime) -> Appointment:
+    """Move a planned appointment. Its calendar UID stays, so the citizen's calendar replaces the event."""
+    if appointment.attendance != Attendance.planned.value:
+        raise AppointmentError("day", N_("Kun en planlagt aftale kan flyttes."))
+    starts_at = _parse_start(day, time)
+    if starts_at < now:
+        raise AppointmentError("day", N_("Tidspunktet er allerede gået. Vælg et tidspunkt fremover."))
+    appointment.starts_at = starts_at
+    db.add(appointment)
+    db.flush()
+    return appointment
+
+
+def mark_attendance(db: Session, *, appointment: Appointment, attendance: str, now: datetime) -> Appointment:
+    """Attended / no-show only once the appointment has begun; cancellations any time."""
+    if attendance not in {a.value for a in MARKABLE}:
+        raise AppointmentError("attendance", N_("Vælg fremmøde."))
+    if attendance in (Attendance.attended.value, Attendance.no_show.value) and appointment.starts_at > now:
+        raise AppointmentError("attendance", N_("Aftalen er ikke begyndt endnu. Marker fremmøde bagefter."))
+    appointment.attendance = attendance
+    db.add(appointment)
+    db.flush()
+    return appointment
+
+
+def get_for_case(db: Session, *, case_id: int, appointment_id: int) -> Appointment:
+    """An appointment only through its own case: another case's id is not found."""
+    appointment = db.get(Appointment, appointment_id)
+    if appointment is None or appointment.case_id != case_id:
+        raise NotFound()
+    return appointment
+
+
+def list_for_case(db: Session, case_id: int) -> list[Appointment]:
+    return list(db.exec(select(Appointment).where(Appointment.case_id == case_id)
+                        .order_by(Appointment.starts_at, Appointment.id)))
+
+
+def upcoming_for_case(db: Session, case_id: int, now: datetime) -> list[Appointment]:
+    return list(db.exec(select(Appointment).where(
+        Appointment.case_id == case_id, Appointment.starts_at >= now - timedelta(hours=1),
+        Appointment.attendance == Attendance.planned.value).order_by(Appointment.starts_at)))
+
+
+def ics_for(appointment: Appointment, *, summary: str, centre_name: str, uid_domain: str,
+            now: datetime) -> bytes:
+    """A calendar file in UTC with a UID that never changes for the appointment, so importing it
+    again after the time was moved replaces the old event instead of adding a second one."""
+    cal = Calendar()
+    cal.add("prodid", "-//Rusmiddelportalen//aftaler//DA")
+    cal.add("version", "2.0")
+    cal.add("method", "PUBLISH")
+    event = Event()
+    event.add("uid", f"aftale-{appointment.id}@{uid_domain}")
+    event.add("dtstamp", now.astimezone(timezone.utc))
+    event.add("dtstart", appointment.starts_at.astimezone(timezone.utc))
+    event.add("dtend", (appointment.starts_at + timedelta(minutes=appointment.duration_minutes)).astimezone(timezone.utc))
+    # A file fetched later always carries a higher sequence, so calendars take it as the newer version.
+    event.add("sequence", max(0, int((now - appointment.created_at).total_seconds() // 60)))
+    event.add("summary", summary)
+    location = appointment.video_url or appointment.location or centre_name
+    event.add("location", location)
+    if appointment.attendance in (Attendance.cancelled_in_time.value, Attendance.cancelled_by_centre.value):
+        event.add("status", "CANCELLED")
+    else:
+        event.add("status", "CONFIRMED")
+    cal.add_component(event)
+    return cal.to_ical()

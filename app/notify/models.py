@@ -1,0 +1,61 @@
+"""The outbox: one row per message per channel, rendered when queued, sent by the jobs runner."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from app.core.db import UTCDateTime
+
+
+class Channel(str, enum.Enum):
+    email = "email"
+    sms = "sms"
+    portal = "portal"  # the notice on Min side; always on, nothing leaves the portal
+
+
+class Status(str, enum.Enum):
+    pending = "pending"
+    sending = "sending"  # claimed by a runner (claimed_by, claimed_at)
+    sent = "sent"
+    failed = "failed"  # gave up after max attempts, a permanent error, or withheld by the wording check
+    cancelled = "cancelled"  # the event went away (booking cancelled) or the message expired unsent
+
+
+class OutboxMessage(SQLModel, table=True):
+    __tablename__ = "notify_outbox"
+    __table_args__ = (
+        # The same event is never queued twice on the same channel, whoever calls enqueue and however often.
+        UniqueConstraint("dedupe_key", "channel", name="uq_notify_outbox_dedupe_channel"),
+        Index("ix_notify_outbox_due", "status", "next_attempt_at"),
+        Index("ix_notify_outbox_case", "case_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=40)
+    channel: str = Field(max_length=10)
+    dedupe_key: str = Field(max_length=200)
+    # Exactly one of case_id / staff_id. Deleting a case (retention, un-visited anonymous request)
+    # deletes what was queued for it.
+    case_id: int | None = Field(default=None, foreign_key="citizen_case.id", ondelete="CASCADE")
+    staff_id: int | None = Field(default=None, foreign_key="staff_user.id", ondelete="CASCADE")
+    recipient: str = Field(default="", max_length=200)  # e-mail address or MSISDN; "" for portal
+    lang: str = Field(default="da", max_length=5)
+    subject: str = Field(default="", max_length=200)
+    body: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    attachment_name: str | None = Field(default=None, max_length=100)
+    attachment: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    status: str = Field(default=Status.pending.value, max_length=10)
+    attempts: int = Field(default=0)
+    due_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    expires_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    next_attempt_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # Never personal data here: an exception class, an SMTP code or an HTTP status.
+    last_error: str = Field(default="", max_length=200)
+    claimed_by: str | None = Field(default=None, max_length=64)
+    claimed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
