@@ -72,8 +72,10 @@ def generate(engine, n_cases: int, seed: int = 7) -> dict[str, int]:
     with engine.begin() as conn:
         for first in range(1, n_cases + 1, CHUNK):
             rows = {k: [] for k in tables}
-            for case_id in range(first, min(first + CHUNK, n_cases + 1)):
-                received = start + timedelta(seconds=rng.random() * span)
+            # Cases arrive in time order, as they do in a live system (ids follow arrival).
+            ids = range(first, min(first + CHUNK, n_cases + 1))
+            arrivals = sorted(start + timedelta(seconds=(i - 1 + rng.random()) * span / n_cases) for i in ids)
+            for case_id, received in zip(ids, arrivals):
                 anonymous = rng.random() < 0.5
                 area = rng.choices(("alcohol", "drugs", "medicine"), (55, 40, 5))[0]
                 rows["citizen_case"].append(dict(

@@ -11,3 +11,8 @@ from app.requests.models import TreatmentRequest
 
 # Requests are selected by the period they arrived in.
 Index("ix_treatment_request_received", TreatmentRequest.__table__.c.received_at)
+
+# Courses are selected by the day they ended.
+from app.plans.models import Discharge  # noqa: E402
+
+Index("ix_discharge_discharged_on", Discharge.__table__.c.discharged_on)

@@ -23,7 +23,7 @@ from app.core.i18n import N_
 from app.requests.guarantee import GUARANTEE_DAYS
 from app.requests.models import TreatmentRequest
 from app.requests.service import START_ATTENDANCE
-from app.stats.sql import day_diff, local_day, month_key, ymd_number
+from app.stats.sql import day_before, day_diff, local_day, month_key, ymd_number
 
 AREAS = ("alcohol", "drugs", "medicine", "unknown")  # "unknown": a course on a case with no request
 AREA_ORDER = AREAS
@@ -95,22 +95,29 @@ def request_base(period: Period, *, today: date):
     r, c = TreatmentRequest.__table__.c, CitizenCase.__table__.c
     a = Appointment.__table__.c
     lo, hi = period.utc_bounds
-    recv_day = local_day(r.received_at)
-    first_appt = (select(func.min(local_day(a.starts_at)))
-                  .where(a.case_id == r.case_id, a.starts_treatment.is_(True),
-                         a.attendance.in_(START_ATTENDANCE), local_day(a.starts_at) >= recv_day)
+    arrived = (select(r.id, r.case_id, r.received_at, r.area, r.anonymous, r.cpr, r.started_on,
+                      local_day(r.received_at).label("recv_day"),
+                      not_(or_(r.section_101a, r.for_relative)).label("applies"),
+                      r.free_choice_at.is_not(None).label("waived"))
+               .where(r.received_at >= lo, r.received_at < hi).cte("req_arrived").prefix_with("MATERIALIZED"))
+    e = arrived.c
+    # The first treatment-starting appointment on or after the request's (local) day. The local
+    # day grows with the timestamp, so min(local_day(t)) = local_day(min(t)); the one-day lower
+    # bound lets the (case_id, starts_at) index narrow the search before the exact day test.
+    # (Selected as a timestamp here and turned into a day one level up, so the subquery runs once.)
+    first_appt = (select(func.min(a.starts_at))
+                  .where(a.case_id == e.case_id, a.starts_treatment.is_(True), a.attendance.in_(START_ATTENDANCE),
+                         a.starts_at >= day_before(e.received_at), local_day(a.starts_at) >= e.recv_day)
                   .scalar_subquery())
-    inner = (select(r.id.label("id"), r.case_id.label("case_id"), c.pseudonym.label("pseudonym"),
-                    r.area.label("area"), r.anonymous.label("anonymous"), recv_day.label("recv_day"),
-                    not_(or_(r.section_101a, r.for_relative)).label("applies"),
-                    r.free_choice_at.is_not(None).label("waived"),
-                    r.started_on.label("started_on"), first_appt.label("first_appt"),
-                    _age_group(r.cpr, recv_day).label("age"))
-             .join_from(TreatmentRequest.__table__, CitizenCase.__table__, c.id == r.case_id)
-             .where(r.received_at >= lo, r.received_at < hi)
+    inner = (select(e.id.label("id"), e.case_id.label("case_id"), c.pseudonym.label("pseudonym"),
+                    e.area.label("area"), e.anonymous.label("anonymous"), e.recv_day.label("recv_day"),
+                    e.applies.label("applies"), e.waived.label("waived"),
+                    e.started_on.label("started_on"), first_appt.label("first_appt"),
+                    _age_group(e.cpr, e.recv_day).label("age"))
+             .join_from(arrived, CitizenCase.__table__, c.id == e.case_id)
              .cte("req_inner").prefix_with("MATERIALIZED"))
     i = inner.c
-    start_day = _least_date(i.started_on, i.first_appt)
+    start_day = _least_date(i.started_on, local_day(i.first_appt))
     today_lit = literal(today, Date)
     waited = day_diff(start_day, i.recv_day)
     state = case(
@@ -124,31 +131,31 @@ def request_base(period: Period, *, today: date):
             .cte("req_base").prefix_with("MATERIALIZED"))
 
 
-def _expand(base):
-    """The rows three times: per (area, age), per area, and all together — the groups of the tables."""
-    cols = [c for c in base.c if c.name not in ("area", "age")]
-    return union_all(
-        select(base.c.area.label("g_area"), base.c.age.label("g_age"), *cols),
-        select(base.c.area, literal(ALL), *cols),
-        select(literal(ALL), literal(ALL), *cols),
-    ).cte(f"{base.name}_groups").prefix_with("MATERIALIZED")
-
-
-def _percentiles(groups, value_col: str, where=None):
+def _hist_percentiles(hist, part, value, count):
     """Median (mean of the two middle values for an even count) and 90th percentile (nearest rank)
-    per group, from ROW_NUMBER() over the ordered values — the same SQL on SQLite and PostgreSQL."""
-    v = groups.c[value_col]
-    part = (groups.c.g_area, groups.c.g_age)
-    ranked = (select(groups.c.g_area, groups.c.g_age, v.label("v"),
-                     func.row_number().over(partition_by=part, order_by=v).label("rn"),
-                     func.count().over(partition_by=part).label("n"))
-              .where(v.is_not(None), *([where] if where is not None else []))
-              .cte(f"{groups.name}_ranked"))
+    per group from a histogram of whole-day values: running totals (SUM() OVER ... ORDER BY value)
+    find the value at each rank. The same SQL on SQLite and PostgreSQL, and it reads each case once."""
+    n = func.cast(func.sum(count).over(partition_by=part), INT)  # integers: // is whole-number division
+    cum = func.cast(func.sum(count).over(partition_by=part, order_by=value, rows=(None, 0)), INT)
+    ranked = select(*part, value.label("v"), cum.label("cum"), n.label("n")).where(value.is_not(None)).subquery()
     k = ranked.c
-    return (select(k.g_area, k.g_age, func.max(k.n).label("n"),
-                   func.avg(case((k.rn.in_(((k.n + 1) // 2, (k.n + 2) // 2)), k.v))).label("median"),
-                   func.max(case((k.rn == (9 * k.n + 9) // 10, k.v))).label("p90"))
-            .group_by(k.g_area, k.g_age))
+    keys = [k[c.name] for c in part]
+    lower = func.min(case((k.cum >= (k.n + 1) // 2, k.v)))
+    upper = func.min(case((k.cum >= (k.n + 2) // 2, k.v)))
+    return (select(*keys, func.max(k.n).label("n"), ((lower + upper) / 2.0).label("median"),
+                   func.min(case((k.cum >= (9 * k.n + 9) // 10, k.v))).label("p90"))
+            .group_by(*keys))
+
+
+def _three_levels(hist, keys: tuple[str, str], sums: list[str], extra: list[str] = ()):
+    """A small histogram rolled up three ways: per (area, age), per area, and all together."""
+    a, g = hist.c[keys[0]], hist.c[keys[1]]
+    def level(area, age):
+        cols = [hist.c[x] for x in extra]
+        return (select(area.label("g_area"), age.label("g_age"), *cols,
+                       *[func.sum(hist.c[x]).label(x) for x in sums])
+                .group_by(*([area] if area is a else []), *([age] if age is g else []), *cols))
+    return union_all(level(a, g), level(a, literal(ALL)), level(literal(ALL), literal(ALL)))
 
 
 def _num(x):
@@ -179,20 +186,23 @@ class RequestFigures:
 
 
 def request_figures(db: Session, *, period: Period, today: date) -> list[RequestFigures]:
-    """One statement: counts per group joined with the waiting-time percentiles per group."""
+    """One statement: the requests grouped into a small histogram (area, age, anonymous, state,
+    waiting days), rolled up per (area, age), per area and in all; counts and percentiles from it."""
     base = request_base(period, today=today)
-    g = _expand(base)
-    counts = (select(g.c.g_area, g.c.g_age, func.count().label("requests"),
-                     _sum_if(g.c.anonymous.is_(True)).label("anonymous"),
-                     _sum_if(g.c.state == "met").label("met"), _sum_if(g.c.state == "breached").label("breached"))
-              .group_by(g.c.g_area, g.c.g_age).subquery("counts"))
-    pct = _percentiles(g, "days").subquery("pct")
-    q = (select(counts, pct.c.n, pct.c.median, pct.c.p90)
+    b = base.c
+    hist = (select(b.area, b.age, b.days, func.count().label("n"), _sum_if(b.anonymous.is_(True)).label("anon"),
+                   _sum_if(b.state == "met").label("met"), _sum_if(b.state == "breached").label("breached"))
+            .group_by(b.area, b.age, b.days).cte("req_hist").prefix_with("MATERIALIZED"))
+    counts = _three_levels(hist, ("area", "age"), ["n", "anon", "met", "breached"]).subquery("counts")
+    by_days = _three_levels(hist, ("area", "age"), ["n"], extra=["days"]).subquery("by_days")
+    pct = _hist_percentiles(by_days, (by_days.c.g_area, by_days.c.g_age), by_days.c.days, by_days.c.n)
+    pct = pct.subquery("pct")
+    q = (select(counts, pct.c.n.label("started"), pct.c.median, pct.c.p90)
          .select_from(counts.outerjoin(pct, and_(pct.c.g_area == counts.c.g_area, pct.c.g_age == counts.c.g_age))))
     rows = {}
     for x in db.execute(q):
-        rows[(x.g_area, x.g_age)] = RequestFigures(x.g_area, x.g_age, x.requests, x.anonymous, x.n or 0,
-                                                   _num(x.median), x.p90, x.met, x.breached)
+        rows[(x.g_area, x.g_age)] = RequestFigures(x.g_area, x.g_age, int(x.n), int(x.anon), int(x.started or 0),
+                                                   _num(x.median), x.p90, int(x.met), int(x.breached))
     return _ordered(rows, RequestFigures)
 
 
@@ -217,11 +227,16 @@ class Breach:
     start: date | None
 
 
-def guarantee_breaches(db: Session, *, period: Period, today: date) -> list[Breach]:
-    """Requests whose 14-day guarantee was not met (pseudonyms only), oldest first."""
+BREACH_LIST_LIMIT = 100
+
+
+def guarantee_breaches(db: Session, *, period: Period, today: date, limit: int = BREACH_LIST_LIMIT) -> list[Breach]:
+    """Requests whose 14-day guarantee was not met (pseudonyms only), the latest first, at most `limit`
+    (the count of all breaches is in the request table)."""
     base = request_base(period, today=today)
     rows = db.execute(select(base.c.pseudonym, base.c.area, base.c.recv_day, base.c.start_day)
-                      .where(base.c.state == "breached").order_by(base.c.recv_day, base.c.id))
+                      .where(base.c.state == "breached").order_by(base.c.recv_day.desc(), base.c.id.desc())
+                      .limit(limit))
     return [Breach(x.pseudonym, x.area, _as_date(x.recv_day), _as_date(x.recv_day) + timedelta(days=GUARANTEE_DAYS),
                    _as_date(x.start_day)) for x in rows]
 
@@ -269,14 +284,15 @@ def open_complaints(db: Session, *, today: date) -> ComplaintFigures:
     """Complaints still open (closed_at IS NULL) today, and how long they have waited (days since arrival)."""
     k = Complaint.__table__.c
     age = day_diff(literal(today, Date), local_day(k.received_at))
-    base = (select(literal(ALL).label("g_area"), literal(ALL).label("g_age"), age.label("age"))
-            .where(k.closed_at.is_(None)).cte("complaint_groups"))
-    b = base.c
-    row = db.execute(select(func.count().label("n"), _sum_if(b.age < 28).label("u4"),
-                            _sum_if(and_(b.age >= 28, b.age < 56)).label("m48"),
-                            _sum_if(b.age >= 56).label("o8"))).one()
-    fig = ComplaintFigures(row.n, row.u4, row.m48, row.o8)
-    pct = db.execute(_percentiles(base, "age")).first()
+    hist = (select(literal(ALL).label("g_area"), literal(ALL).label("g_age"), age.label("age"),
+                   func.count().label("n"))
+            .where(k.closed_at.is_(None)).group_by(age).cte("complaint_hist"))
+    h = hist.c
+    row = db.execute(select(func.coalesce(func.sum(h.n), 0).label("n"), func.coalesce(func.sum(case((h.age < 28, h.n), else_=0)), 0).label("u4"),
+                            func.coalesce(func.sum(case((and_(h.age >= 28, h.age < 56), h.n), else_=0)), 0).label("m48"),
+                            func.coalesce(func.sum(case((h.age >= 56, h.n), else_=0)), 0).label("o8"))).one()
+    fig = ComplaintFigures(int(row.n), int(row.u4), int(row.m48), int(row.o8))
+    pct = db.execute(_hist_percentiles(hist, (h.g_area, h.g_age), h.age, h.n)).first()
     if pct is not None:
         fig.median_days, fig.p90_days = _num(pct.median), pct.p90
     return fig

@@ -8,7 +8,7 @@ October 01:00 UTC, in force since 1996) is written out: Copenhagen is UTC+2 insi
 
 from __future__ import annotations
 
-from sqlalchemy import Date, Integer, String
+from sqlalchemy import Date, DateTime, Integer, String
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -73,7 +73,8 @@ def _ymd_pg(element, compiler, **kw):
 @compiles(ymd_number, "sqlite")
 def _ymd_sqlite(element, compiler, **kw):
     (arg,) = element.clauses
-    return f"CAST(strftime('%Y%m%d', {compiler.process(arg, **kw)}) AS INTEGER)"
+    # Dates are stored (and local_day returns them) as 'YYYY-MM-DD' text: no date function needed.
+    return f"CAST(replace(substr({compiler.process(arg, **kw)}, 1, 10), '-', '') AS INTEGER)"
 
 
 class month_key(FunctionElement):  # noqa: N801
@@ -93,3 +94,22 @@ def _month_pg(element, compiler, **kw):
 def _month_sqlite(element, compiler, **kw):
     (arg,) = element.clauses
     return f"strftime('%Y-%m', {compiler.process(arg, **kw)})"
+
+
+class day_before(FunctionElement):  # noqa: N801
+    """A UTC timestamp one day earlier (a cheap lower bound for index range scans)."""
+
+    type = DateTime(timezone=True)
+    inherit_cache = True
+
+
+@compiles(day_before, "postgresql")
+def _day_before_pg(element, compiler, **kw):
+    (arg,) = element.clauses
+    return f"({compiler.process(arg, **kw)} - INTERVAL '1 day')"
+
+
+@compiles(day_before, "sqlite")
+def _day_before_sqlite(element, compiler, **kw):
+    (arg,) = element.clauses
+    return f"datetime({compiler.process(arg, **kw)}, '-1 day')"

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from app.core.i18n import N_, format_day, translations
 from app.requests.models import AREA_LABELS, Area
-from app.stats.service import ALL, AREA_ORDER, COMPLETION_TARGETS, Statistics
+from app.stats.service import ALL, AREA_ORDER, BREACH_LIST_LIMIT, COMPLETION_TARGETS, Statistics
 
 SMALL = 5
 MASK = "<5"
@@ -107,7 +107,8 @@ def build_tables(stats: Statistics, lang: str) -> list[Table]:
 
     t = Table("brud", _(N_("Henvendelser, hvor garantien ikke blev overholdt")), [
         _(N_("Sag")), _(N_("Område")), _(N_("Henvendelse")), _(N_("Frist")), _(N_("Start"))],
-        note=_(N_("Kun pseudonymer. Listen er til opfølgning i ledelsen og må ikke offentliggøres.")))
+        note=_(N_("De seneste først, højst %(n)s. Kun pseudonymer: listen er til opfølgning i ledelsen og må "
+                  "ikke offentliggøres.")) % {"n": BREACH_LIST_LIMIT})
     for b in stats.breaches:
         t.rows.append([b.pseudonym, area_label(b.area, _), format_day(b.received_on, lang),
                        format_day(b.deadline, lang), format_day(b.start, lang) if b.start else _(N_("Ikke startet"))])

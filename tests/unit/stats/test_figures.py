@@ -62,13 +62,13 @@ def test_guarantee_state_in_sql_equals_the_requests_domain_rule(db, data):
         assert guarantee_for(db, req, now=NOW).state.value == state, req_id
 
 
-def test_breaches_list_gives_pseudonyms_deadlines_and_starts(db, data):
+def test_breaches_list_gives_pseudonyms_deadlines_and_starts_latest_first(db, data):
     breaches = service.guarantee_breaches(db, period=PERIOD, today=TODAY)
-    a3, a5 = data["A3"], data["A5"]
     assert [(b.pseudonym, b.received_on, b.deadline, b.start) for b in breaches] == [
-        (db.get(type(a3), a3.id) and _pseudonym(db, a3), date(2026, 3, 2), date(2026, 3, 16), date(2026, 3, 20)),
-        (_pseudonym(db, a5), date(2026, 4, 1), date(2026, 4, 15), None),
+        (_pseudonym(db, data["A5"]), date(2026, 4, 1), date(2026, 4, 15), None),
+        (_pseudonym(db, data["A3"]), date(2026, 3, 2), date(2026, 3, 16), date(2026, 3, 20)),
     ]
+    assert len(service.guarantee_breaches(db, period=PERIOD, today=TODAY, limit=1)) == 1
 
 
 def _pseudonym(db, req):

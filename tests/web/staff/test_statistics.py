@@ -78,8 +78,8 @@ def test_breach_list_names_pseudonyms_only(leader_client, db):
     from app.cases.models import CitizenCase
     from app.requests.models import TreatmentRequest
     rows = page_tables(leader_client.get("/personale/statistik" + PERIOD).text)["brud"]
-    assert [r[2:] for r in rows[1:]] == [["02.03.2026", "16.03.2026", "20.03.2026"],
-                                         ["01.04.2026", "15.04.2026", "Ikke startet"]]
+    assert [r[2:] for r in rows[1:]] == [["01.04.2026", "15.04.2026", "Ikke startet"],
+                                         ["02.03.2026", "16.03.2026", "20.03.2026"]]
     pseudonyms = {c.pseudonym for c in db.exec(__import__("sqlmodel").select(CitizenCase))}
     assert {r[0] for r in rows[1:]} <= pseudonyms
     assert not any(req.cpr and req.cpr in str(rows) for req in db.exec(__import__("sqlmodel").select(TreatmentRequest)))
