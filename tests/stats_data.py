@@ -91,3 +91,46 @@ def build_complaints(db) -> None:
         db.add(Complaint(case_id=case.id, subject="plan", channel="portal", received_at=received,
                          closed_at=received + timedelta(days=5) if days == 90 else None))
     db.flush()
+
+
+def add_course(db, *, area, reason, discharged_on, cpr=None, plan_revision_on=None):
+    """A case with a request, a plan and a discharge (discharged_on None: still in treatment)."""
+    from app.plans.models import Discharge, TreatmentPlan
+    req = add_request(db, area=area, received_at=utc(2025, 6, 1), cpr=cpr, started_on=date(2025, 6, 10))
+    at = utc(2025, 6, 10)
+    db.add(TreatmentPlan(case_id=req.case_id, treatment_form="outpatient", aim="abstinence", last_revised_at=at,
+                         next_revision_on=plan_revision_on or date(2025, 9, 10), created_at=at))
+    discharge = None
+    if discharged_on:
+        discharge = Discharge(case_id=req.case_id, reason=reason, discharged_on=discharged_on, created_at=at)
+        db.add(discharge)
+    db.flush()
+    return req, discharge
+
+
+def build_courses(db) -> None:
+    """Alcohol: 6 ended in 2026 (4 completed, 1 own wish, 1 no-show); the two completed under-30s carry a
+    CPR number. Drugs: 5 ended (1 completed, 2 referred, 2 own wish). One alcohol course ended in 2025.
+    Still in treatment: alcohol plans due 01.10.2026 (53 days over), 10.11.2026 (13 over), 01.12.2026,
+    a drugs plan due 20.11.2026 (3 over) and one due 01.01.2027.
+    Follow-ups due in the period: 1 month ×6 (3 done, 1 declined, 2 open), 6 months ×2 (1 done, 1 open);
+    one 6-month follow-up due after today."""
+    from app.plans.models import FollowUp
+    d = date(2026, 5, 1)
+    courses = [("completed", UNDER_30_CPR), ("completed", UNDER_30_CPR), ("completed", None), ("completed", None),
+               ("own_wish", None), ("no_show", None)]
+    ended = [add_course(db, area="alcohol", reason=r, discharged_on=d, cpr=cpr)[1] for r, cpr in courses]
+    for r in ("completed", "referred", "referred", "own_wish", "own_wish"):
+        ended.append(add_course(db, area="drugs", reason=r, discharged_on=d)[1])
+    add_course(db, area="alcohol", reason="completed", discharged_on=date(2025, 12, 1))
+    for due in (date(2026, 10, 1), date(2026, 11, 10), date(2026, 12, 1)):
+        add_course(db, area="alcohol", reason=None, discharged_on=None, plan_revision_on=due)
+    for due in (date(2026, 11, 20), date(2027, 1, 1)):
+        add_course(db, area="drugs", reason=None, discharged_on=None, plan_revision_on=due)
+    follow = [(1, "done")] * 3 + [(1, "declined")] + [(1, "open")] * 2 + [(6, "done"), (6, "open")]
+    for (months, status), dis in zip(follow, ended):
+        db.add(FollowUp(discharge_id=dis.id, case_id=dis.case_id, months=months, status=status,
+                        due_on=date(2026, 6, 1) if months == 1 else date(2026, 11, 1)))
+    db.add(FollowUp(discharge_id=ended[-1].id, case_id=ended[-1].case_id, months=6, status="open",
+                    due_on=date(2026, 12, 1)))
+    db.flush()

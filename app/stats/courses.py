@@ -26,22 +26,20 @@ AVAILABLE = Discharge is not None
 UNKNOWN_AREA = "unknown"
 
 
-def _latest_request():
-    """Each case's latest treatment request: its area and CPR number."""
-    r = TreatmentRequest.__table__.c
-    ranked = select(r.case_id, r.area, r.cpr, func.row_number().over(
-        partition_by=r.case_id, order_by=(r.received_at.desc(), r.id.desc())).label("rn")).cte("latest_ranked")
-    return select(ranked.c.case_id, ranked.c.area, ranked.c.cpr).where(ranked.c.rn == 1).cte("latest_request")
+def _latest_request_id(case_id_col):
+    """The case's latest treatment request (an index lookup per case, ix_treatment_request_case)."""
+    r = TreatmentRequest.__table__.alias("r_latest").c
+    return (select(r.id).where(r.case_id == case_id_col).order_by(r.received_at.desc(), r.id.desc())
+            .limit(1).scalar_subquery())
 
 
 def _course_base(period: Period):
-    d = Discharge.__table__.c
-    lr = _latest_request()
-    return (select(d.id, d.reason, func.coalesce(lr.c.area, literal(UNKNOWN_AREA)).label("area"),
-                   _age_group(lr.c.cpr, d.discharged_on).label("age"))
-            .select_from(Discharge.__table__.outerjoin(lr, lr.c.case_id == d.case_id))
+    d, r = Discharge.__table__.c, TreatmentRequest.__table__.c
+    return (select(d.id, d.reason, func.coalesce(r.area, literal(UNKNOWN_AREA)).label("area"),
+                   _age_group(r.cpr, d.discharged_on).label("age"))
+            .select_from(Discharge.__table__.outerjoin(TreatmentRequest.__table__, r.id == _latest_request_id(d.case_id)))
             .where(d.discharged_on >= literal(period.start, Date), d.discharged_on <= literal(period.end, Date))
-            .cte("course_base"))
+            .cte("course_base").prefix_with("MATERIALIZED"))
 
 
 def _groups(base):
@@ -69,7 +67,8 @@ def completion(db: Session, *, period: Period) -> list[CompletionFigures]:
     q = (select(g.c.g_area, g.c.g_age, func.count().label("ended"),
                 _sum_if(g.c.reason == DischargeReason.completed.value).label("completed"))
          .group_by(g.c.g_area, g.c.g_age))
-    rows = {(x.g_area, x.g_age): CompletionFigures(x.g_area, x.g_age, x.ended, x.completed) for x in db.execute(q)}
+    rows = {(x.g_area, x.g_age): CompletionFigures(x.g_area, x.g_age, int(x.ended), int(x.completed))
+            for x in db.execute(q)}
     return _ordered(rows, CompletionFigures)
 
 
@@ -78,7 +77,7 @@ def ended_by_reason(db: Session, *, period: Period) -> dict[tuple[str, str], int
     base = _course_base(period)
     per_area = select(base.c.reason, base.c.area, func.count().label("n")).group_by(base.c.reason, base.c.area)
     total = select(base.c.reason, literal(ALL), func.count()).group_by(base.c.reason)
-    return {(x[0], x[1]): x[2] for x in db.execute(union_all(per_area, total))}
+    return {(x[0], x[1]): int(x[2]) for x in db.execute(union_all(per_area, total))}
 
 
 @dataclass
@@ -91,18 +90,18 @@ class RevisionFigures:
 
 def overdue_revisions(db: Session, *, today: date) -> list[RevisionFigures]:
     """Plans of cases not discharged whose revision date (at least every 3 months) has passed, today."""
-    p, d = TreatmentPlan.__table__.c, Discharge.__table__.c
-    lr = _latest_request()
-    base = (select(func.coalesce(lr.c.area, literal(UNKNOWN_AREA)).label("area"), p.next_revision_on)
-            .select_from(TreatmentPlan.__table__.outerjoin(lr, lr.c.case_id == p.case_id))
-            .where(~select(d.id).where(d.case_id == p.case_id).exists())
+    p, d, r = TreatmentPlan.__table__.c, Discharge.__table__.c, TreatmentRequest.__table__.c
+    active = (select(p.case_id, p.next_revision_on).where(~select(d.id).where(d.case_id == p.case_id).exists())
+              .cte("plan_active").prefix_with("MATERIALIZED"))
+    base = (select(func.coalesce(r.area, literal(UNKNOWN_AREA)).label("area"), active.c.next_revision_on)
+            .select_from(active.outerjoin(TreatmentRequest.__table__, r.id == _latest_request_id(active.c.case_id)))
             .cte("plan_base"))
     today_lit = literal(today, Date)
     overdue = base.c.next_revision_on < today_lit
     cols = (func.count().label("active"), _sum_if(overdue).label("overdue"),
             _sum_if(and_(overdue, day_diff(today_lit, base.c.next_revision_on) > 30)).label("o30"))
     q = union_all(select(base.c.area, *cols).group_by(base.c.area), select(literal(ALL), *cols))
-    found = {x[0]: RevisionFigures(x[0], x[1], x[2], x[3]) for x in db.execute(q)}
+    found = {x[0]: RevisionFigures(x[0], int(x[1]), int(x[2]), int(x[3])) for x in db.execute(q)}
     return [found[a] for a in (*AREA_ORDER, ALL) if a in found] or [RevisionFigures(ALL)]
 
 
@@ -125,5 +124,5 @@ def follow_ups(db: Session, *, period: Period, today: date) -> list[FollowUpFigu
                 _sum_if(f.status == "declined").label("declined"))
          .where(f.due_on >= literal(period.start, Date), f.due_on <= literal(min(period.end, today), Date))
          .group_by(f.months))
-    found = {x.months: FollowUpFigures(x.months, x.due, x.done, x.declined) for x in db.execute(q)}
+    found = {x.months: FollowUpFigures(x.months, int(x.due), int(x.done), int(x.declined)) for x in db.execute(q)}
     return [found.get(m) or FollowUpFigures(m) for m in (1, 6)]
