@@ -2,4 +2,5 @@
 
 
 def add_commands(sub) -> None:
-    return None
+    from app.retention.cli import add_purge_command
+    add_purge_command(sub)
