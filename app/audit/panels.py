@@ -6,7 +6,6 @@ from functools import partial
 
 from app.audit.service import log_for_citizen
 from app.cases.panels import Panel, min_side_panel
-from app.staff.models import ROLE_LABELS
 
 PANEL_LIMIT = 20
 
@@ -16,6 +15,5 @@ def access_log_panel(db, case, now) -> Panel:
     # Panels do not see the app's settings; the template calls this with
     # settings.show_staff_first_name_in_log, so the rule itself stays in log_for_citizen.
     return Panel("public/trust/access_log_panel.html",
-                 {"lines_for": partial(log_for_citizen, db, case.id), "limit": PANEL_LIMIT,
-                  "role_labels": ROLE_LABELS},
+                 {"lines_for": partial(log_for_citizen, db, case.id), "limit": PANEL_LIMIT},
                  order=900)

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from app.audit.models import AccessLogEntry
 from app.core.i18n import N_
+from app.staff.models import ROLE_LABELS
 
 # What the citizen reads for each action. Domains add their own with register_action_label().
 ACTION_LABELS: dict[str, str] = {
@@ -47,7 +48,7 @@ def entries_for_case(db: Session, case_id: int) -> list[AccessLogEntry]:
 @dataclass(frozen=True)
 class CitizenLogLine:
     at: datetime
-    role: str  # a role key; the template shows its label
+    role: str  # the role's label (a msgid)
     first_name: str | None
     what: str  # a msgid
 
@@ -55,6 +56,7 @@ class CitizenLogLine:
 def log_for_citizen(db: Session, case_id: int, *, show_first_name: bool) -> list[CitizenLogLine]:
     """The citizen's view of their own case's log (Datatilsynet's practice): when, which role, what –
     and the staff member's first name only if the centre has chosen to show it."""
-    return [CitizenLogLine(at=e.at, role=e.staff_role, first_name=e.staff_first_name if show_first_name else None,
+    labels = {getattr(k, "value", k): v for k, v in ROLE_LABELS.items()}
+    return [CitizenLogLine(at=e.at, role=labels.get(e.staff_role, e.staff_role), first_name=e.staff_first_name if show_first_name else None,
                            what=ACTION_LABELS.get(e.action, OTHER_ACTION))
             for e in entries_for_case(db, case_id)]

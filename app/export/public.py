@@ -10,7 +10,6 @@ from app.cases.public import signed_in_case
 from app.core.deps import DB, AppSettings, CitizenSession, Now
 from app.core.web import render
 from app.export.service import build_export
-from app.staff.models import ROLE_LABELS
 
 router = APIRouter()
 
@@ -21,5 +20,5 @@ def show_my_data(request: Request, db: DB, now: Now, settings: AppSettings, sess
     return render(request, "public/trust/my_data.html", {
         "case": case, "signed_in": True, "now": now, "sections": build_export(db, case, now),
         "lines": log_for_citizen(db, case.id, show_first_name=settings.show_staff_first_name_in_log),
-        "role_labels": ROLE_LABELS, "limit": None,
+        "limit": None,
     })
