@@ -8,13 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 
 from app.account import service
-from app.core.deps import (DB, STAFF_COOKIE, AppCentre, AppSettings, NeedsStaff, Now, client_key, staff_session,
+from app.core.deps import (DB, STAFF_COOKIE, AppCentre, AppSettings, Now, client_key, staff_session,
                            staff_session_password_only, throttle_policy)
 from app.core.i18n import Msg, N_
 from app.core.menu import register_menu_item
 from app.core.models import WebSession
 from app.core.web import render, see_other, translate
-from app.staff.deps import RECEPTION_UP, AnyStaff
+from app.staff.deps import RECEPTION_UP, AnyStaff, current_staff
 from app.staff.models import ROLE_LABELS, StaffUser
 
 # The second-factor pages are the only staff pages reachable after the password alone.
@@ -34,10 +34,8 @@ MESSAGES = {
 
 
 def password_only_user(session: PasswordOnlySession, db: DB) -> StaffUser:
-    user = db.get(StaffUser, session.staff_id)
-    if user is None or not user.active:
-        raise NeedsStaff()
-    return user
+    """The member behind a session that may not have passed the second factor yet."""
+    return current_staff(session, db)
 
 
 PasswordOnlyUser = Annotated[StaffUser, Depends(password_only_user)]
