@@ -210,6 +210,20 @@ def unused_recovery_codes(db: Session, user: StaffUser) -> int:
                                                      RecoveryCode.used_at.is_(None))).all())
 
 
+def reset_second_factor(db: Session, target: StaffUser, *, now: datetime) -> None:
+    """An administrator's reset for a member who lost phone and recovery codes: the member enrols
+    again at the next sign-in; their sessions end and their recovery codes stop working."""
+    target.totp_secret = None
+    state = _state(db, target.id)
+    state.pending_secret = None
+    state.last_step = None
+    db.add_all([target, state])
+    db.execute(update(RecoveryCode).where(RecoveryCode.staff_id == target.id, RecoveryCode.used_at.is_(None))
+               .values(used_at=now))
+    sessions.end_staff_sessions(db, target.id, now=now)
+    db.flush()
+
+
 def pass_second_factor(db: Session, session: WebSession, *, now: datetime) -> str:
     """Replace the password-only session with a new one that has passed both factors.
 

@@ -14,7 +14,8 @@ from app.core.i18n import Msg, N_
 from app.core.menu import register_menu_item
 from app.core.models import WebSession
 from app.core.web import render, see_other, translate
-from app.staff.deps import RECEPTION_UP, AnyStaff, current_staff
+from app.staff import service as staff_service
+from app.staff.deps import RECEPTION_UP, Admin, AnyStaff, current_staff
 from app.staff.models import ROLE_LABELS, StaffUser
 
 # The second-factor pages are the only staff pages reachable after the password alone.
@@ -158,3 +159,11 @@ def list_my_sessions(request: Request, db: DB, user: AnyStaff):
 def end_my_session(request: Request, db: DB, now: Now, user: AnyStaff, session_id: str):
     service.end_own_session(db, user, session_id=session_id, now=now)
     return see_other("/personale/sessioner", flash=N_("Sessionen er afsluttet."))
+
+
+@router.post("/medarbejdere/{staff_id}/to-trin/nulstil")
+def reset_staff_second_factor(request: Request, db: DB, now: Now, user: Admin, staff_id: int):
+    target = staff_service.get_staff(db, staff_id)
+    service.reset_second_factor(db, target, now=now)
+    return see_other("/personale/medarbejdere",
+                     flash=N_("To-trins-login er nulstillet. Medarbejderen sætter det op igen ved næste login."))

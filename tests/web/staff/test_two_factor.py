@@ -167,3 +167,16 @@ def test_sessions_passed_only_the_password_are_marked_so_in_the_database(client,
     _password_only(client, user)
     rows = db.exec(select(WebSession).where(WebSession.staff_id == user.id)).all()
     assert [r.second_factor_passed for r in rows] == [False]
+
+
+def test_admin_can_reset_a_members_second_factor_and_the_member_enrols_again(make_client, db):
+    admin = make_staff(db, role="admin", username="anne", first_name="Anne")
+    member = make_staff(db, username="mette")
+    admin_client, member_client = make_client(), make_client()
+    sign_in_staff(admin_client, admin)
+    sign_in_staff(member_client, member)
+    assert "Nulstil to-trins-login" in admin_client.get("/personale/medarbejdere").text
+    assert admin_client.submit(f"/personale/medarbejdere/{member.id}/to-trin/nulstil").status_code == 303
+    assert member_client.get("/personale", follow_redirects=False).headers["location"] == "/personale/log-ind"
+    _password_only(member_client, member)
+    assert "Sæt to-trins-login op" in member_client.get("/personale/to-trin").text
