@@ -128,9 +128,22 @@ def _throttle_keys(staff_id: int, client_key: str) -> list[str]:
 
 
 def _reserve(db: Session, user: StaffUser, client_key: str, now: datetime, policy: throttle.Policy) -> None:
-    wait = throttle.reserve_attempt(db, _throttle_keys(user.id, client_key), now=now, policy=policy)
+    """Refuse while either key is locked; count the attempt on the member before the check.
+
+    The client's counter grows on failures only (see _failed): a whole office behind one address signs
+    in successfully many times a day and must not lock itself out.
+    """
+    user_key, client = _throttle_keys(user.id, client_key)
+    wait = throttle.seconds_locked(db, [client], now=now) or throttle.reserve_attempt(db, [user_key], now=now,
+                                                                                       policy=policy)
     if wait:
         raise SecondFactorRejected("throttled", wait)
+
+
+def _failed(db: Session, user: StaffUser, client_key: str, now: datetime, policy: throttle.Policy,
+            reason: str) -> SecondFactorRejected:
+    throttle.reserve_attempt(db, [_throttle_keys(user.id, client_key)[1]], now=now, policy=policy)
+    return SecondFactorRejected(reason)
 
 
 def confirm_enrolment(
@@ -142,11 +155,9 @@ def confirm_enrolment(
         raise SecondFactorRejected("malformed")
     _reserve(db, user, client_key, now, policy)
     state = _state(db, user.id)
-    if not state.pending_secret:
-        raise SecondFactorRejected("wrong")
-    step = _matching_step(state.pending_secret, code, now)
+    step = _matching_step(state.pending_secret, code, now) if state.pending_secret else None
     if step is None:
-        raise SecondFactorRejected("wrong")
+        raise _failed(db, user, client_key, now, policy, "wrong")
     user.totp_secret = state.pending_secret
     state.pending_secret = None
     state.last_step = step
@@ -167,17 +178,17 @@ def check_second_factor(
         raise SecondFactorRejected("malformed")
     _reserve(db, user, client_key, now, policy)
     if not user.totp_secret:
-        raise SecondFactorRejected("wrong")
+        raise _failed(db, user, client_key, now, policy, "wrong")
     if is_totp:
         step = _matching_step(user.totp_secret, code, now)
         if step is None:
-            raise SecondFactorRejected("wrong")
+            raise _failed(db, user, client_key, now, policy, "wrong")
         if not _claim_step(db, user.id, step):
-            raise SecondFactorRejected("reused")
+            raise _failed(db, user, client_key, now, policy, "reused")
         used = "totp"
     else:
         if not _use_recovery_code(db, user, code, now=now):
-            raise SecondFactorRejected("wrong")
+            raise _failed(db, user, client_key, now, policy, "wrong")
         used = "recovery"
     throttle.clear(db, [f"totp-user:{user.id}"])
     return used

@@ -145,3 +145,11 @@ def test_ending_a_session_of_someone_else_is_not_found(db, clock):
     with pytest.raises(service.SessionNotFound):
         service.end_own_session(db, mine, session_id=token_digest(token), now=clock.now())
     assert db.get(WebSession, token_digest(token)).ended_at is None
+
+
+def test_successful_codes_do_not_use_up_a_shared_office_address(db, clock):
+    users = [_enrolled(db, clock, username=f"office{i}", first_name=f"O{i}") for i in range(POLICY.free + 3)]
+    clock.advance(seconds=30)
+    for user, secret, _ in users:
+        assert service.check_second_factor(db, user, code=pyotp.TOTP(secret).at(clock.now()), client_key="office",
+                                           now=clock.now(), policy=POLICY) == "totp"

@@ -96,3 +96,11 @@ def test_staff_cookie_changes_when_the_second_factor_is_passed(client, db):
     active = db.exec(select(WebSession).where(WebSession.staff_id == user.id, WebSession.ended_at.is_(None))).all()
     assert len(active) == 1 and active[0].second_factor_passed
     assert STAFF_COOKIE in client.cookies
+
+
+def test_test_factory_signs_the_same_member_in_many_times_at_a_frozen_clock(make_client, db):
+    me = make_staff(db)
+    for _ in range(4):
+        sign_in_staff(make_client(), me)
+    active = db.exec(select(WebSession).where(WebSession.staff_id == me.id, WebSession.ended_at.is_(None))).all()
+    assert len(active) == 4 and all(s.second_factor_passed for s in active)
