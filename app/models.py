@@ -2,6 +2,7 @@
 
 from sqlmodel import SQLModel
 
+from app.account.models import RecoveryCode, StaffTotp  # noqa: F401
 from app.appointments.models import Appointment  # noqa: F401
 from app.audit.models import AccessLogEntry  # noqa: F401
 from app.cases.models import CitizenCase  # noqa: F401

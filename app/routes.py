@@ -6,12 +6,14 @@ from fastapi import FastAPI
 
 
 def include_routers(app: FastAPI) -> None:
+    from app.account import staff as account_staff
     from app.appointments import public as appointments_public
     from app.appointments import staff as appointments_staff
     from app.cases import public as cases_public
     from app.complaints import public as complaints_public
     from app.complaints import staff as complaints_staff
     from app.decisions import staff as decisions_staff
+    from app.export import public as export_public
     from app.notify import staff as notify_staff
     from app.plans import public as plans_public
     from app.plans import staff as plans_staff
@@ -28,7 +30,9 @@ def include_routers(app: FastAPI) -> None:
         plans_public.router,
         appointments_public.router,
         complaints_public.router,
+        export_public.router,
         staff.signin_router,
+        account_staff.second_factor_router,
         staff.router,
         requests_staff.router,
         plans_staff.router,
@@ -36,6 +40,7 @@ def include_routers(app: FastAPI) -> None:
         complaints_staff.router,
         decisions_staff.router,
         notify_staff.router,
+        account_staff.router,
         stats_staff.router,
     ]
     # HTML pages stay out of the OpenAPI document; it describes /api/v1 only.

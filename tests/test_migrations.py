@@ -60,3 +60,17 @@ def test_downgrade_to_base_and_upgrade_again(empty_url):
     assert _tables(empty_url) == set()
     migrate.upgrade(empty_url)
     assert _tables(empty_url) == {t.name for t in metadata.sorted_tables}
+
+
+def test_migrated_access_log_refuses_update_and_delete(empty_url):
+    from sqlalchemy.exc import DatabaseError
+    migrate.upgrade(empty_url)
+    engine = make_engine(empty_url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO access_log (at, staff_role, staff_first_name, action, detail) "
+                          "VALUES (CURRENT_TIMESTAMP, 'counsellor', 'Mette', 'view_case', '')"))
+    for sql in ("UPDATE access_log SET action = 'x'", "DELETE FROM access_log"):
+        with pytest.raises(DatabaseError, match="append-only"):
+            with engine.begin() as conn:
+                conn.execute(text(sql))
+    engine.dispose()

@@ -23,3 +23,8 @@ class AccessLogEntry(SQLModel, table=True):
     case_id: int | None = Field(default=None)
     action: str = Field(max_length=40)  # e.g. "view_case", "edit_plan", "send_message", "decision", "export"
     detail: str = Field(default="", max_length=200)  # never personal data: a short description
+
+
+from app.audit.append_only import install_ddl_events  # noqa: E402
+
+install_ddl_events(AccessLogEntry.__table__)

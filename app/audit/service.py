@@ -1,7 +1,9 @@
-"""Writing the access log. There is deliberately no update or delete function here."""
+"""Writing and reading the access log. There is deliberately no update or delete function here:
+the database refuses both (app/audit/append_only.py)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import insert
@@ -10,6 +12,28 @@ from sqlmodel import Session, select
 from app.core.db import write_aside
 
 from app.audit.models import AccessLogEntry
+from app.core.i18n import N_
+from app.staff.models import ROLE_LABELS
+
+# What the citizen reads for each action. Domains add their own with register_action_label().
+ACTION_LABELS: dict[str, str] = {
+    "view_case": N_("Så din sag"),
+    "edit_case": N_("Ændrede oplysninger i din sag"),
+    "edit_plan": N_("Ændrede din behandlingsplan"),
+    "view_plan": N_("Så din behandlingsplan"),
+    "send_message": N_("Skrev en besked til dig"),
+    "read_message": N_("Læste din besked"),
+    "decision": N_("Traf en afgørelse i din sag"),
+    "complaint": N_("Behandlede din klage"),
+    "appointment": N_("Lavede eller ændrede en aftale med dig"),
+    "reissue_code": N_("Gav dig en ny kode"),
+    "export": N_("Lavede en udskrift af din sag"),
+}
+OTHER_ACTION = N_("Arbejdede med din sag")
+
+
+def register_action_label(action: str, label: str) -> None:
+    ACTION_LABELS.setdefault(action, label)
 
 
 def record_access(db: Session, *, staff, case_id: int | None, action: str, now: datetime, detail: str = "") -> None:
@@ -23,3 +47,20 @@ def record_access(db: Session, *, staff, case_id: int | None, action: str, now: 
 def entries_for_case(db: Session, case_id: int) -> list[AccessLogEntry]:
     return list(db.exec(select(AccessLogEntry).where(AccessLogEntry.case_id == case_id)
                         .order_by(AccessLogEntry.at.desc(), AccessLogEntry.id.desc())))
+
+
+@dataclass(frozen=True)
+class CitizenLogLine:
+    at: datetime
+    role: str  # the role's label (a msgid)
+    first_name: str | None
+    what: str  # a msgid
+
+
+def log_for_citizen(db: Session, case_id: int, *, show_first_name: bool) -> list[CitizenLogLine]:
+    """The citizen's view of their own case's log (Datatilsynet's practice): when, which role, what –
+    and the staff member's first name only if the centre has chosen to show it."""
+    labels = {getattr(k, "value", k): v for k, v in ROLE_LABELS.items()}
+    return [CitizenLogLine(at=e.at, role=labels.get(e.staff_role, e.staff_role), first_name=e.staff_first_name if show_first_name else None,
+                           what=ACTION_LABELS.get(e.action, OTHER_ACTION))
+            for e in entries_for_case(db, case_id)]

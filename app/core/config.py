@@ -63,7 +63,9 @@ class Settings:
     # Bounds the number of argon2 verifications running at once in one process, so a flood of
     # guesses queues up instead of starving ordinary pages of CPU.
     argon2_concurrency: int = 2
-    require_staff_2fa: bool = False
+    # Staff must pass TOTP after the password. Only a demo may turn it off (REQUIRE_STAFF_2FA=false);
+    # production refuses to start without it.
+    require_staff_2fa: bool = True
     show_staff_first_name_in_log: bool = True
     log_level: str = "INFO"
     notify: NotifySettings = field(default_factory=NotifySettings)
@@ -83,6 +85,8 @@ class Settings:
     def check(self) -> None:
         if self.environment == "production" and self.secret_key == DEV_SECRET:
             raise RuntimeError("SECRET_KEY skal sættes i produktion (refusing default secret).")
+        if self.environment == "production" and not self.require_staff_2fa:
+            raise RuntimeError("To-trins-login kan ikke slås fra i produktion (REQUIRE_STAFF_2FA).")
 
 
 def _bool(value: str | None, default: bool) -> bool:

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from app.core.deps import staff_session
+from app.core.deps import staff_session, staff_session_password_only
 from tests.conftest import all_routes
 from tests.factories import make_staff, sign_in_staff
 
@@ -12,6 +12,8 @@ ROLES = ["reception", "counsellor", "leader", "admin"]
 PUBLIC_STAFF_PATHS = {"/personale/log-ind", "/personale/log-ud"}
 # Routes every signed-in member of staff may reach whatever their role (own account pages).
 OWN_ACCOUNT_PATHS = re.compile(r"^/personale(/to-trin.*|/min-konto.*|/sessioner.*)?$")
+# The second-factor step: a session that has passed the password only (app/account/staff.py).
+SECOND_FACTOR_PATHS = re.compile(r"^/personale/to-trin(/.*)?$")
 
 
 def _calls(dependant):
@@ -34,7 +36,11 @@ def allowed_roles(route):
 
 def test_every_staff_route_requires_a_staff_session(app):
     for route in staff_routes(app):
-        assert staff_session in list(_calls(route.dependant)), route.path
+        calls = list(_calls(route.dependant))
+        if SECOND_FACTOR_PATHS.match(route.path):
+            assert staff_session_password_only in calls and staff_session not in calls, route.path
+        else:
+            assert staff_session in calls, route.path
 
 
 def test_every_staff_route_declares_its_roles(app):

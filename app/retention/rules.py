@@ -1,0 +1,3 @@
+"""Imports the modules that register retention rules and holds (add yours here)."""
+
+import app.retention.service  # noqa: F401

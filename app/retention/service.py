@@ -1,0 +1,115 @@
+"""Retention: a registry of purge rules run by `python -m app purge`.
+
+A rule is fn(db, ctx) -> number of rows removed. Rules must be idempotent (a second run removes
+nothing new) and must report counts only. Domains add their own rules with register_purge_rule(),
+and can keep a case longer – e.g. while a complaint is open – with register_retention_hold().
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, exists, or_, select
+from sqlmodel import Session
+
+from app.appointments.models import Appointment
+from app.audit.models import AccessLogEntry
+from app.cases.models import CitizenCase
+from app.core import throttle
+from app.core.config import Centre, Settings
+from app.core.models import Throttle, WebSession
+
+
+@dataclass(frozen=True)
+class PurgeContext:
+    now: datetime
+    centre: Centre
+    settings: Settings
+
+    def held_case_ids(self, db: Session) -> set[int]:
+        """Cases some domain needs kept for now (open complaint, ...), whatever their age."""
+        held: set[int] = set()
+        for _name, fn in _HOLDS:
+            held |= set(fn(db, self.now))
+        return held
+
+
+PurgeRule = Callable[[Session, PurgeContext], int]
+HoldFn = Callable[[Session, datetime], "set[int] | list[int]"]
+_RULES: list[tuple[str, PurgeRule]] = []
+_HOLDS: list[tuple[str, HoldFn]] = []
+
+
+def register_purge_rule(name: str, fn: PurgeRule) -> PurgeRule:
+    if all(existing != name for existing, _ in _RULES):
+        _RULES.append((name, fn))
+    return fn
+
+
+def register_retention_hold(name: str, fn: HoldFn) -> HoldFn:
+    """fn(db, now) -> ids of cases no purge rule may remove yet (e.g. cases with an open complaint)."""
+    if all(existing != name for existing, _ in _HOLDS):
+        _HOLDS.append((name, fn))
+    return fn
+
+
+def purge_rules() -> list[str]:
+    return [name for name, _ in _RULES]
+
+
+def run_purge(db: Session, ctx: PurgeContext) -> dict[str, int]:
+    """Run every rule in registration order; returns {rule name: rows removed}."""
+    return {name: int(fn(db, ctx)) for name, fn in _RULES}
+
+
+# --- The rules this module owns ------------------------------------------------------------------
+
+def purge_ended_sessions(db: Session, ctx: PurgeContext) -> int:
+    """Signed-out, ended or expired web sessions: nothing left to protect, nothing to keep."""
+    s = ctx.settings
+    idle = timedelta(minutes=max(s.staff_idle_minutes, s.citizen_idle_minutes))
+    result = db.execute(delete(WebSession).where(or_(
+        WebSession.ended_at.is_not(None),
+        WebSession.last_seen_at < ctx.now - idle,
+        WebSession.created_at < ctx.now - timedelta(hours=s.session_max_hours),
+    )))
+    return result.rowcount or 0
+
+
+def purge_stale_throttle_rows(db: Session, ctx: PurgeContext) -> int:
+    """Failure counters that have decayed (no attempt for a day) and hold no lock."""
+    result = db.execute(delete(Throttle).where(
+        Throttle.updated_at < ctx.now - throttle.DECAY,
+        or_(Throttle.locked_until.is_(None), Throttle.locked_until < ctx.now),
+    ))
+    return result.rowcount or 0
+
+
+def unvisited_anonymous_cases(db: Session, ctx: PurgeContext) -> list[int]:
+    """Anonymous cases older than the centre's limit that no member of staff ever opened
+    (no access-log entry) and with no appointment still ahead of the cut-off."""
+    cutoff = ctx.now - timedelta(days=ctx.centre.anonymous_unvisited_days)
+    visited = exists().where(AccessLogEntry.case_id == CitizenCase.id)
+    booked = exists().where(Appointment.case_id == CitizenCase.id, Appointment.starts_at >= cutoff)
+    ids = db.execute(select(CitizenCase.id).where(
+        CitizenCase.anonymous.is_(True), CitizenCase.created_at < cutoff, ~visited, ~booked,
+    )).scalars().all()
+    held = ctx.held_case_ids(db)
+    return [i for i in ids if i not in held]
+
+
+def purge_unvisited_anonymous_cases(db: Session, ctx: PurgeContext) -> int:
+    """Delete them; rows hanging off a case go with it (ON DELETE CASCADE). No access-log row exists
+    for such a case by definition, so the append-only log is never touched."""
+    ids = unvisited_anonymous_cases(db, ctx)
+    if not ids:
+        return 0
+    result = db.execute(delete(CitizenCase).where(CitizenCase.id.in_(ids)))
+    return result.rowcount or 0
+
+
+register_purge_rule("web_sessions", purge_ended_sessions)
+register_purge_rule("throttle", purge_stale_throttle_rows)
+register_purge_rule("anonymous_unvisited_cases", purge_unvisited_anonymous_cases)

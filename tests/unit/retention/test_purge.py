@@ -1,0 +1,138 @@
+"""Retention: `python -m app purge` removes exactly what the rules say, is idempotent, prints counts only."""
+
+import io
+from datetime import timedelta
+
+from sqlmodel import select
+
+from app.appointments.models import Appointment
+from app.audit.service import record_access
+from app.cases.models import CitizenCase
+from app.core import sessions, throttle
+from app.core.clock import FixedClock
+from app.core.config import load_centre
+from app.core.models import Throttle, WebSession
+from app.retention import service as retention
+from app.retention.cli import purge
+from tests.factories import make_case, make_staff
+
+
+def _ctx(settings, now):
+    return retention.PurgeContext(now=now, centre=load_centre(settings.centre_file), settings=settings)
+
+
+def _case_ids(db):
+    db.rollback()
+    return set(db.exec(select(CitizenCase.id)).all())
+
+
+def test_anonymous_case_never_visited_is_deleted_after_the_centres_limit(db, clock, settings):
+    days = load_centre(settings.centre_file).anonymous_unvisited_days
+    old, _ = make_case(db, now=clock.now() - timedelta(days=days, minutes=1))
+    young, _ = make_case(db, now=clock.now() - timedelta(days=days - 1))
+    counts = retention.run_purge(db, _ctx(settings, clock.now()))
+    db.commit()
+    assert counts["anonymous_unvisited_cases"] == 1
+    assert _case_ids(db) == {young.id}
+
+
+def test_a_visited_identified_or_booked_case_is_kept(db, clock, settings):
+    long_ago = clock.now() - timedelta(days=400)
+    visited, _ = make_case(db, now=long_ago)
+    identified, _ = make_case(db, now=long_ago, anonymous=False, full_name="Kim Jensen")
+    booked, _ = make_case(db, now=long_ago)
+    record_access(db, staff=make_staff(db), case_id=visited.id, action="view_case", now=long_ago)
+    db.add(Appointment(case_id=booked.id, starts_at=clock.now() + timedelta(days=3), created_at=long_ago))
+    db.commit()
+    assert retention.run_purge(db, _ctx(settings, clock.now()))["anonymous_unvisited_cases"] == 0
+    db.commit()
+    assert _case_ids(db) == {visited.id, identified.id, booked.id}
+
+
+def test_a_retention_hold_keeps_a_case_longer(db, clock, settings):
+    held, _ = make_case(db, now=clock.now() - timedelta(days=100))
+    free, _ = make_case(db, now=clock.now() - timedelta(days=100))
+    retention.register_retention_hold("test-open-complaint", lambda db_, now: {held.id})
+    try:
+        assert retention.run_purge(db, _ctx(settings, clock.now()))["anonymous_unvisited_cases"] == 1
+    finally:
+        retention._HOLDS[:] = [h for h in retention._HOLDS if h[0] != "test-open-complaint"]
+    db.commit()
+    assert _case_ids(db) == {held.id}
+    assert free.id not in _case_ids(db)
+
+
+def test_deleting_a_case_takes_its_sessions_and_appointments_with_it(db, clock, settings):
+    old, _ = make_case(db, now=clock.now() - timedelta(days=60))
+    db.add(Appointment(case_id=old.id, starts_at=clock.now() - timedelta(days=50), created_at=old.created_at))
+    sessions.start_session(db, kind=sessions.CITIZEN, case_id=old.id, now=clock.now())
+    db.commit()
+    retention.run_purge(db, _ctx(settings, clock.now()))
+    db.commit()
+    db.rollback()
+    assert db.exec(select(Appointment)).all() == []
+    assert db.exec(select(WebSession).where(WebSession.case_id == old.id)).all() == []
+
+
+def test_ended_and_expired_sessions_are_removed_and_live_ones_kept(db, clock, settings):
+    staff = make_staff(db)
+    live = sessions.start_session(db, kind=sessions.STAFF, staff_id=staff.id, now=clock.now())
+    ended = sessions.start_session(db, kind=sessions.STAFF, staff_id=staff.id, now=clock.now())
+    sessions.end_session(db, ended, now=clock.now())
+    sessions.start_session(db, kind=sessions.STAFF, staff_id=staff.id, now=clock.now() - timedelta(hours=2))
+    db.commit()
+    assert retention.run_purge(db, _ctx(settings, clock.now()))["web_sessions"] == 2
+    db.commit()
+    from app.core.security import token_digest
+    assert [s.id for s in db.exec(select(WebSession)).all()] == [token_digest(live)]
+
+
+def test_decayed_unlocked_throttle_rows_are_removed(db, clock, settings):
+    policy = throttle.Policy(free=1, base_seconds=3600 * 48, max_seconds=3600 * 48)
+    old = clock.now() - timedelta(days=2)
+    throttle.reserve_attempt(db, ["stale"], now=old, policy=policy)
+    throttle.reserve_attempt(db, ["locked"], now=old, policy=policy)
+    throttle.reserve_attempt(db, ["locked"], now=old, policy=policy)  # locked for 48 h from `old`
+    throttle.reserve_attempt(db, ["recent"], now=clock.now(), policy=policy)
+    db.commit()
+    assert retention.run_purge(db, _ctx(settings, clock.now()))["throttle"] == 1
+    db.commit()
+    assert sorted(db.exec(select(Throttle.key)).all()) == ["locked", "recent"]
+
+
+def test_purge_is_idempotent(db, clock, settings):
+    make_case(db, now=clock.now() - timedelta(days=90))
+    first = retention.run_purge(db, _ctx(settings, clock.now()))
+    db.commit()
+    second = retention.run_purge(db, _ctx(settings, clock.now()))
+    assert sum(first.values()) == 1 and sum(second.values()) == 0
+
+
+def test_purge_command_prints_counts_only(db, clock, settings):
+    case, code = make_case(db, now=clock.now() - timedelta(days=90), anonymous=True, display_name="Kim")
+    out = io.StringIO()
+    counts = purge(settings, FixedClock(clock.now()), out=out)
+    text = out.getvalue()
+    assert counts["anonymous_unvisited_cases"] == 1
+    assert "anonymous_unvisited_cases: 1" in text and "i alt: 1" in text
+    assert "Kim" not in text and case.pseudonym not in text and code.selector not in text
+    assert all(line.split(": ")[1].isdigit() for line in text.strip().splitlines())
+
+
+def test_purge_is_registered_as_a_command():
+    import argparse
+
+    from app.cli_extra import add_commands
+    from app.retention.cli import cmd_purge
+    parser = argparse.ArgumentParser()
+    add_commands(parser.add_subparsers(dest="command"))
+    assert parser.parse_args(["purge"]).func is cmd_purge
+
+
+def test_other_domains_can_register_purge_rules(db, clock, settings):
+    retention.register_purge_rule("test-rule", lambda db_, ctx: 4)
+    try:
+        assert retention.run_purge(db, _ctx(settings, clock.now()))["test-rule"] == 4
+        assert "test-rule" in retention.purge_rules()
+    finally:
+        retention._RULES[:] = [r for r in retention._RULES if r[0] != "test-rule"]
