@@ -158,21 +158,17 @@ def _counselling(conn, rng, start, n_cases) -> dict[str, int]:
 
 def time_page(url: str, runs: int) -> dict[str, float]:
     from app.main import create_app
-    from app.staff import service as staff_service
     from sqlmodel import Session
     from tests.conftest import PortalClient
-    from tests.factories import PASSWORD
+    from tests.factories import make_staff, sign_in_staff
 
     settings = Settings(environment="test", secret_key="bench-secret", database_url=url)
     app = create_app(settings, clock=FixedClock(NOW))
-    with Session(app.state.engine) as db:
-        user = staff_service.create_staff(db, username="bench-leader", first_name="Lone", full_name="Lone Leder",
-                                          role="leader", password=PASSWORD, now=NOW)
-        db.commit()
-        username = user.username
+    with Session(app.state.engine, expire_on_commit=False) as db:
+        user = make_staff(db, role="leader", username=f"bench-leader-{time.time_ns()}", first_name="Lone", now=NOW)
     results = {}
     with PortalClient(app, base_url="http://testserver") as client:
-        assert client.submit("/personale/log-ind", {"username": username, "password": PASSWORD}).status_code == 303
+        sign_in_staff(client, user)
         for label, path in (("page, last 12 months", "/personale/statistik"),
                             ("page, 10 years", "/personale/statistik?fra=23.11.2016&til=23.11.2026"),
                             ("CSV henvendelser, 12 months", "/personale/statistik/henvendelser.csv")):

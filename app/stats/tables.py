@@ -143,7 +143,7 @@ def _course_tables(stats: Statistics, lang: str, _) -> list[Table]:
 
     t1 = Table("faerdigbehandlet", titles["faerdigbehandlet"], [
         _(N_("Område")), _(N_("Alder")), _(N_("Afsluttede forløb")), _(N_("Færdigbehandlet")),
-        _(N_("Andel færdigbehandlet")), _(N_("Mål")), _(N_("Målet nået"))],
+        _(N_("Andel færdigbehandlet")), _(N_("Målsætning")), _(N_("Målet nået"))],
         note=_(N_("Forløb afsluttet (udskrevet) i perioden. Alder ved udskrivningen ud fra CPR-nummeret; "
                   "anonyme borgere står under »Ukendt alder«.")))
     for c in stats.extra["completion"]:
