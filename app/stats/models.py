@@ -16,3 +16,8 @@ Index("ix_treatment_request_received", TreatmentRequest.__table__.c.received_at)
 from app.plans.models import Discharge  # noqa: E402
 
 Index("ix_discharge_discharged_on", Discharge.__table__.c.discharged_on)
+
+# Follow-ups are counted by the day they fell due.
+from app.plans.models import FollowUp  # noqa: E402
+
+Index("ix_follow_up_due_months", FollowUp.__table__.c.due_on, FollowUp.__table__.c.months, FollowUp.__table__.c.status)

@@ -201,8 +201,9 @@ def request_figures(db: Session, *, period: Period, today: date) -> list[Request
          .select_from(counts.outerjoin(pct, and_(pct.c.g_area == counts.c.g_area, pct.c.g_age == counts.c.g_age))))
     rows = {}
     for x in db.execute(q):
-        rows[(x.g_area, x.g_age)] = RequestFigures(x.g_area, x.g_age, int(x.n), int(x.anon), int(x.started or 0),
-                                                   _num(x.median), x.p90, int(x.met), int(x.breached))
+        rows[(x.g_area, x.g_age)] = RequestFigures(x.g_area, x.g_age, int(x.n or 0), int(x.anon or 0),
+                                                   int(x.started or 0), _num(x.median), x.p90, int(x.met or 0),
+                                                   int(x.breached or 0))
     return _ordered(rows, RequestFigures)
 
 

@@ -103,3 +103,11 @@ def test_bad_period_is_refused_with_a_message(raw_from, raw_to, field):
     with pytest.raises(service.PeriodError) as err:
         service.parse_period(raw_from, raw_to, now=NOW)
     assert err.value.field == field
+
+
+def test_an_empty_period_gives_zero_counts_and_no_percentiles(db):
+    stats = service.centre_statistics(db, period=PERIOD, now=NOW)
+    total = stats.requests[-1]
+    assert (total.area, total.requests, total.started, total.median_days, total.p90_days) == ("all", 0, 0, None, None)
+    assert stats.breaches == [] and stats.complaints.open == 0
+    assert [c.ended for c in stats.extra["completion"]] == [0]
