@@ -4,6 +4,7 @@ Statistics are computed in the database, and dates must be Copenhagen calendar d
 14-day guarantee is measured in local dates). PostgreSQL converts with AT TIME ZONE; SQLite has
 no time-zone data, so the EU summer-time rule (last Sunday of March 01:00 UTC to last Sunday of
 October 01:00 UTC, in force since 1996) is written out: Copenhagen is UTC+2 inside it, UTC+1 outside.
+SQLite stores timestamps as 'YYYY-MM-DD HH:MM:SS.ffffff' and dates as 'YYYY-MM-DD' text.
 """
 
 from __future__ import annotations
@@ -13,103 +14,40 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 
-class local_day(FunctionElement):  # noqa: N801 (SQL function style)
-    """The Copenhagen calendar date of a UTC timestamp column."""
-
-    type = Date()
-    inherit_cache = True
-
-
-@compiles(local_day, "postgresql")
-def _local_day_pg(element, compiler, **kw):
-    (arg,) = element.clauses
-    return f"CAST(({compiler.process(arg, **kw)} AT TIME ZONE 'Europe/Copenhagen') AS DATE)"
+def _sql_function(name: str, type_, doc: str, *, postgresql: str, sqlite: str):
+    """A SQL function whose text per dialect is a template over its compiled arguments {0}, {1}, ..."""
+    cls = type(name, (FunctionElement,), {"type": type_, "inherit_cache": True, "__doc__": doc})
+    for dialect, template in (("postgresql", postgresql), ("sqlite", sqlite)):
+        def compile_(element, compiler, _template=template, **kw):
+            return _template.format(*(compiler.process(arg, **kw) for arg in element.clauses))
+        compiles(cls, dialect)(compile_)
+    return cls
 
 
-@compiles(local_day, "sqlite")
-def _local_day_sqlite(element, compiler, **kw):
-    (arg,) = element.clauses
-    x = compiler.process(arg, **kw)
+local_day = _sql_function(
+    "local_day", Date(), "The Copenhagen calendar date of a UTC timestamp column.",
+    postgresql="CAST(({0} AT TIME ZONE 'Europe/Copenhagen') AS DATE)",
     # Before 22.00 UTC the Copenhagen date is the UTC date (the offset is at most 2 hours): a plain
-    # substring, no date function, for most rows. Stored as 'YYYY-MM-DD HH:MM:SS.ffffff'.
-    return (f"(CASE WHEN substr({x}, 12, 2) < '22' THEN substr({x}, 1, 10) "
-            f"WHEN {x} >= datetime(strftime('%Y', {x}) || '-03-25', 'weekday 0', '+1 hours') "
-            f"AND {x} < datetime(strftime('%Y', {x}) || '-10-25', 'weekday 0', '+1 hours') "
-            f"THEN date({x}, '+2 hours') ELSE date({x}, '+1 hours') END)")
+    # substring, no date function, for most rows.
+    sqlite=("(CASE WHEN substr({0}, 12, 2) < '22' THEN substr({0}, 1, 10) "
+            "WHEN {0} >= datetime(strftime('%Y', {0}) || '-03-25', 'weekday 0', '+1 hours') "
+            "AND {0} < datetime(strftime('%Y', {0}) || '-10-25', 'weekday 0', '+1 hours') "
+            "THEN date({0}, '+2 hours') ELSE date({0}, '+1 hours') END)"))
 
+day_diff = _sql_function(
+    "day_diff", Integer(), "Whole days from the second date to the first (a - b).",
+    postgresql="(CAST({0} AS DATE) - CAST({1} AS DATE))",
+    sqlite="CAST(julianday({0}) - julianday({1}) AS INTEGER)")
 
-class day_diff(FunctionElement):  # noqa: N801
-    """Whole days from the second date to the first (a - b)."""
+ymd_number = _sql_function(
+    "ymd_number", Integer(), "A date as the integer YYYYMMDD (for age arithmetic).",
+    postgresql="CAST(to_char({0}, 'YYYYMMDD') AS INTEGER)",
+    sqlite="CAST(replace(substr({0}, 1, 10), '-', '') AS INTEGER)")
 
-    type = Integer()
-    inherit_cache = True
+month_key = _sql_function(
+    "month_key", String(), "A date's month as 'YYYY-MM'.",
+    postgresql="to_char({0}, 'YYYY-MM')", sqlite="strftime('%Y-%m', {0})")
 
-
-@compiles(day_diff, "postgresql")
-def _day_diff_pg(element, compiler, **kw):
-    a, b = element.clauses
-    return f"(CAST({compiler.process(a, **kw)} AS DATE) - CAST({compiler.process(b, **kw)} AS DATE))"
-
-
-@compiles(day_diff, "sqlite")
-def _day_diff_sqlite(element, compiler, **kw):
-    a, b = element.clauses
-    return f"CAST(julianday({compiler.process(a, **kw)}) - julianday({compiler.process(b, **kw)}) AS INTEGER)"
-
-
-class ymd_number(FunctionElement):  # noqa: N801
-    """A date as the integer YYYYMMDD (for age arithmetic)."""
-
-    type = Integer()
-    inherit_cache = True
-
-
-@compiles(ymd_number, "postgresql")
-def _ymd_pg(element, compiler, **kw):
-    (arg,) = element.clauses
-    return f"CAST(to_char({compiler.process(arg, **kw)}, 'YYYYMMDD') AS INTEGER)"
-
-
-@compiles(ymd_number, "sqlite")
-def _ymd_sqlite(element, compiler, **kw):
-    (arg,) = element.clauses
-    # Dates are stored (and local_day returns them) as 'YYYY-MM-DD' text: no date function needed.
-    return f"CAST(replace(substr({compiler.process(arg, **kw)}, 1, 10), '-', '') AS INTEGER)"
-
-
-class month_key(FunctionElement):  # noqa: N801
-    """A date's month as 'YYYY-MM'."""
-
-    type = String()
-    inherit_cache = True
-
-
-@compiles(month_key, "postgresql")
-def _month_pg(element, compiler, **kw):
-    (arg,) = element.clauses
-    return f"to_char({compiler.process(arg, **kw)}, 'YYYY-MM')"
-
-
-@compiles(month_key, "sqlite")
-def _month_sqlite(element, compiler, **kw):
-    (arg,) = element.clauses
-    return f"strftime('%Y-%m', {compiler.process(arg, **kw)})"
-
-
-class day_before(FunctionElement):  # noqa: N801
-    """A UTC timestamp one day earlier (a cheap lower bound for index range scans)."""
-
-    type = DateTime(timezone=True)
-    inherit_cache = True
-
-
-@compiles(day_before, "postgresql")
-def _day_before_pg(element, compiler, **kw):
-    (arg,) = element.clauses
-    return f"({compiler.process(arg, **kw)} - INTERVAL '1 day')"
-
-
-@compiles(day_before, "sqlite")
-def _day_before_sqlite(element, compiler, **kw):
-    (arg,) = element.clauses
-    return f"datetime({compiler.process(arg, **kw)}, '-1 day')"
+day_before = _sql_function(
+    "day_before", DateTime(timezone=True), "A UTC timestamp one day earlier (a lower bound for index ranges).",
+    postgresql="({0} - INTERVAL '1 day')", sqlite="datetime({0}, '-1 day')")
