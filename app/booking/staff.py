@@ -104,7 +104,7 @@ def _session_page(request, db, now, user, session_id, *, errors=None, form=None,
     # Opening the list shows who is coming: logged for every case on it.
     for booking, case in rows:
         record_access(db, staff=user, case_id=case.id, action="view_booking_list",
-                      detail=f"Åben Rådgivning {session.day.isoformat()}")
+                      detail=f"Åben Rådgivning {session.day.isoformat()}", now=now)
     return render(request, "staff/booking/session.html", _ctx(
         user, session=session, rows=rows, errors=errors or {}, form=form or {}, active=service.ACTIVE,
         started=session.starts_at <= now), status=status, block="booking_list")
@@ -126,7 +126,7 @@ def mark_attendance(request: Request, db: DB, now: Now, user: AnyStaff, session_
                                           now=now)
     except service.BookingError:
         return see_other(f"/personale/raadgivning/tider/{session_id}", flash=N_("Ændringen kunne ikke gemmes."))
-    record_access(db, staff=user, case_id=booking.case_id, action="mark_attendance", detail=status)
+    record_access(db, staff=user, case_id=booking.case_id, action="mark_attendance", detail=status, now=now)
     return see_other(f"/personale/raadgivning/tider/{session_id}", flash=N_("Fremmødet er gemt."))
 
 
@@ -141,7 +141,7 @@ def add_walk_in(request: Request, db: DB, now: Now, user: AnyStaff, session_id: 
         return _session_page(request, db, now, user, session_id, status=422,
                              form={"nickname": nickname, "who": who},
                              errors={"nickname": REASONS.get(err.reason, REASONS["full"])})
-    record_access(db, staff=user, case_id=result.case.id, action="walk_in", detail="Åben Rådgivning")
+    record_access(db, staff=user, case_id=result.case.id, action="walk_in", detail="Åben Rådgivning", now=now)
     return see_other(f"/personale/raadgivning/tider/{session_id}",
                      flash=N_("Borgeren er skrevet på listen som mødt."))
 
