@@ -139,8 +139,8 @@ def generate_sessions(db: Session, *, now: datetime, weeks: int = GENERATE_WEEKS
                 template_id=tpl.id, day=day, starts_at=starts, ends_at=starts + timedelta(minutes=tpl.duration_minutes),
                 place=tpl.place, capacity=tpl.capacity, booked=0, relatives_only=tpl.relatives_only,
                 video=tpl.video, status=SessionStatus.open.value, cancel_reason="", created_at=now,
-            ).on_conflict_do_nothing(index_elements=["template_id", "day"])
-            created += db.exec(stmt).rowcount or 0
+            ).on_conflict_do_nothing(index_elements=["template_id", "day"]).returning(CounsellingSession.id)
+            created += len(db.exec(stmt).all())
     db.flush()
     return created
 
