@@ -35,3 +35,9 @@ def book(db, session, *, now, case=None, as_relative=False, commit=True):
 
 
 ANON_FORM = {"who": "self", "age": "30plus", "identity": "anonymous", "nickname": "Kim"}
+
+
+def fresh(db) -> None:
+    """Forget what the test's session has cached: the app changed rows behind its back."""
+    db.rollback()
+    db.expire_all()

@@ -26,7 +26,7 @@ from app.booking.models import (
 )
 from app.cases import service as cases
 from app.cases.models import CitizenCase
-from app.core.clock import LOCAL_TZ, local_date, local_datetime
+from app.core.clock import local_date, local_datetime
 from app.core.codes import PersonalCode
 from app.core.errors import NotFound
 from app.core.i18n import N_
@@ -430,6 +430,3 @@ def notices_for_case(db: Session, case_id: int) -> list[BookingNotice]:
     return list(db.exec(select(BookingNotice).where(BookingNotice.case_id == case_id)
                         .order_by(BookingNotice.created_at.desc(), BookingNotice.id.desc())))
 
-
-def is_today(session: CounsellingSession, now: datetime) -> bool:
-    return session.starts_at.astimezone(LOCAL_TZ).date() == local_date(now)

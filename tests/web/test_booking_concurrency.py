@@ -21,7 +21,7 @@ from sqlmodel import func, select
 from app.booking.models import ACTIVE, CounsellingBooking, CounsellingSession
 from app.core.clock import Clock
 from app.core.web import CSRF_COOKIE
-from tests.booking_support import ANON_FORM, make_session
+from tests.booking_support import ANON_FORM, fresh, make_session
 from tests.conftest import PG_URL, form_token
 
 REQUESTS = 100
@@ -72,8 +72,7 @@ def _assert_exactly_three(responses, db, session_id):
     full = [r for r in responses if r.status_code == 422 and FULL_TEXT in r.text]
     assert (len(booked), len(full)) == (FREE, REQUESTS - FREE), statuses
     assert all("Din tid er booket" in r.text for r in booked)
-    db.rollback()
-    db.expire_all()
+    fresh(db)
     session = db.get(CounsellingSession, session_id)
     active = db.exec(select(func.count()).select_from(CounsellingBooking).where(
         CounsellingBooking.session_id == session_id, CounsellingBooking.status.in_(ACTIVE))).one()

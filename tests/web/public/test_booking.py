@@ -9,18 +9,12 @@ from sqlmodel import SQLModel, func, select
 from app.booking import service
 from app.booking.models import BookingNotice, CounsellingBooking, CounsellingSession
 from app.cases.models import CitizenCase
-from tests.booking_support import ANON_FORM, book, make_session
+from tests.booking_support import fresh as _fresh, ANON_FORM, book, make_session
 from tests.factories import make_case, sign_in_citizen
 
 
 def _code(html):
     return re.search(r'name="code" value="([A-Z0-9-]+)"', html).group(1)
-
-
-def _fresh(db):
-    """Forget what this test session has cached: the app changed rows behind its back."""
-    db.rollback()
-    db.expire_all()
 
 
 def _row_counts(db):
@@ -34,7 +28,7 @@ def test_list_shows_upcoming_sessions_with_free_places_and_full_ones_as_full(cli
     make_session(db, now=clock.now(), day=clock.now().date() + timedelta(days=3), relatives_only=True)
     html = client.get("/raadgivning").text
     assert "tirsdag 24.11.2026 kl. 15.00–17.00" in html
-    assert "5 ledige pladser" in html and "Fuldt booket" in html and "Kun for pårørende" in html
+    assert "Ledige pladser: 5" in html and "Fuldt booket" in html and "Kun for pårørende" in html
     own = client.get("/raadgivning?for=self").text
     assert "Kun for pårørende" not in own
 
@@ -247,3 +241,10 @@ def test_api_is_in_the_openapi_document(client):
     assert "/api/v1/raadgivning" in doc["paths"]
     assert "SessionOut" in doc["components"]["schemas"]
     assert client.get("/docs").status_code == 404
+
+
+def test_sessions_page_in_english(client, db, clock):
+    make_session(db, now=clock.now(), capacity=8, booked=7)
+    client.cookies.set("sprog", "en")
+    html = client.get("/raadgivning").text
+    assert "Tuesday 24/11/2026 at 15:00–17:00" in html and "Free places: 1" in html

@@ -8,13 +8,8 @@ from app.audit.models import AccessLogEntry
 from app.booking.models import CounsellingBooking, CounsellingSchedule, CounsellingSession
 from app.cases.service import ContactDetails
 from app.booking import service
-from tests.booking_support import book, make_session
+from tests.booking_support import fresh as _fresh, book, make_session
 from tests.factories import make_staff, sign_in_staff
-
-
-def _fresh(db):
-    db.rollback()
-    db.expire_all()
 
 
 def test_leader_adds_a_weekly_time_and_sessions_are_laid_out(client, db, clock):
