@@ -79,13 +79,16 @@ Text = Annotated[str, Form(max_length=1000)]
 def book_place(
     request: Request, db: DB, now: Now, session_id: int, who: Text = "", mode: Text = "", age: Text = "",
     identity: Text = "", nickname: Text = "", full_name: Text = "", phone: Text = "", email: Text = "",
+    other_session: Text = "",
 ):
+    """Book a place. `other_session` is the time picked on a re-rendered form when this one was full."""
     raw = {"who": who, "mode": mode, "age": age, "identity": identity, "nickname": nickname,
            "full_name": full_name, "phone": phone, "email": email}
-    session = service.get_session(db, session_id)
+    session = service.get_session(db, int(other_session) if other_session.isdigit() else session_id)
     case = optional_citizen_case(request, db, now)
     form = parse_booking_form(raw, relatives_only=session.relatives_only, video_offered=session.video,
                               signed_in=case is not None)
+    form.typed["other_session"] = other_session
     if form.under_18 and not form.errors.get("age"):
         # Nothing of theirs is stored: not a case, not a booking, not even what they typed.
         return render(request, "public/booking/under_18.html")

@@ -100,7 +100,12 @@ def test_full_session_offers_the_next_free_ones_and_keeps_the_form(client, db, c
     response = client.submit(f"/raadgivning/{session.id}", {**ANON_FORM, "nickname": "Sofie"})
     assert response.status_code == 422
     assert "ikke flere ledige pladser" in response.text
-    assert f'href="/raadgivning/{later.id}"' in response.text
+    assert f'name="other_session" value="{later.id}"' in response.text and 'value="Sofie"' in response.text
+    # Picking one of the offered times books it without typing anything again.
+    response = client.submit(f"/raadgivning/{session.id}", {**ANON_FORM, "other_session": str(later.id)})
+    assert response.status_code == 200 and "Din tid er booket" in response.text
+    _fresh(db)
+    assert db.get(CounsellingSession, later.id).booked == 1
 
 
 def test_started_and_cancelled_sessions_are_explained_never_a_500(client, db, clock):
