@@ -50,6 +50,15 @@ class ScheduleError(Exception):
         self.message = message
 
 
+MAX_ID = 2**31 - 1  # ids beyond what the databases store are simply not found (never an overflow error)
+
+
+def _id(value: int) -> int:
+    if not 0 < value <= MAX_ID:
+        raise NotFound()
+    return value
+
+
 # --- Schedule templates -------------------------------------------------------------------------
 
 @dataclass
@@ -101,7 +110,7 @@ def list_schedules(db: Session) -> list[CounsellingSchedule]:
 
 
 def get_schedule(db: Session, schedule_id: int) -> CounsellingSchedule:
-    row = db.get(CounsellingSchedule, schedule_id)
+    row = db.get(CounsellingSchedule, _id(schedule_id))
     if row is None:
         raise NotFound()
     return row
@@ -148,7 +157,7 @@ def generate_sessions(db: Session, *, now: datetime, weeks: int = GENERATE_WEEKS
 # --- Sessions -----------------------------------------------------------------------------------
 
 def get_session(db: Session, session_id: int) -> CounsellingSession:
-    row = db.get(CounsellingSession, session_id)
+    row = db.get(CounsellingSession, _id(session_id))
     if row is None:
         raise NotFound()
     return row
@@ -279,7 +288,7 @@ def book_session(
 
 def own_booking(db: Session, *, case_id: int, booking_id: int) -> CounsellingBooking:
     """A booking of this case, or NotFound (another case's id looks exactly like a missing one)."""
-    booking = db.get(CounsellingBooking, booking_id)
+    booking = db.get(CounsellingBooking, _id(booking_id))
     if booking is None or booking.case_id != case_id:
         raise NotFound()
     return booking
@@ -369,7 +378,7 @@ def mark_attendance(db: Session, *, session_id: int, booking_id: int, status: st
     """Attended / no-show keep the place; cancelled-in-time (the citizen rang) frees it."""
     if status not in ATTENDANCE_CHOICES:
         raise BookingError("not_active")
-    booking = db.get(CounsellingBooking, booking_id)
+    booking = db.get(CounsellingBooking, _id(booking_id))
     if booking is None or booking.session_id != session_id:
         raise NotFound()
     holding = ACTIVE

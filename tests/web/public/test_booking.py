@@ -253,3 +253,10 @@ def test_sessions_page_in_english(client, db, clock):
     client.cookies.set("sprog", "en")
     html = client.get("/raadgivning").text
     assert "Tuesday 24/11/2026 at 15:00–17:00" in html and "Free places: 1" in html
+
+
+def test_absurd_ids_are_not_found_never_a_500(client, db, clock):
+    session = make_session(db, now=clock.now())
+    huge = "9" * 30
+    assert client.get(f"/raadgivning/{huge}").status_code in (404, 422)
+    assert client.submit(f"/raadgivning/{session.id}", {**ANON_FORM, "other_session": huge}).status_code == 404
