@@ -90,3 +90,23 @@ def test_cancel_with_the_code_via_status(live_server, phone, axe):
     axe(phone)
     with live_server.db() as db:
         assert db.get(CounsellingSession, session.id).booked == 0
+
+
+def test_a_session_that_filled_up_offers_the_next_times_without_retyping(live_server, phone, axe):
+    with live_server.db() as db:
+        session = _tomorrow(db, capacity=1)
+        later = make_session(db, now=Clock().now(), day=Clock().today() + timedelta(days=7))
+    phone.goto(f"{live_server.url}/raadgivning/{session.id}")
+    phone.get_by_label("Til mig selv").check()
+    phone.get_by_label("30 år eller ældre").check()
+    phone.get_by_label("Ja, jeg vil være anonym").check()
+    phone.get_by_label("Fornavn eller kaldenavn").fill("Sofie")
+    with live_server.db() as db:  # someone else takes the last place meanwhile
+        book(db, db.get(CounsellingSession, session.id), now=Clock().now())
+    phone.get_by_role("button", name="Book pladsen").click()
+    expect(phone.locator("#booking")).to_contain_text("Der er ikke flere ledige pladser")
+    expect(phone.get_by_label("Fornavn eller kaldenavn")).to_have_value("Sofie")
+    axe(phone)
+    phone.locator(f"input[name='other_session'][value='{later.id}']").check()
+    phone.get_by_role("button", name="Book pladsen").click()
+    expect(phone.locator("h1")).to_have_text("Din tid er booket")
