@@ -3,3 +3,4 @@
 import app.requests.demo  # noqa: E402,F401
 import app.decisions.demo  # noqa: F401,E402
 import app.plans.demo  # noqa: F401,E402
+import app.booking.demo  # noqa: F401,E402

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from fastapi import Depends, FastAPI, Request
+from sqlalchemy.exc import DataError
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
@@ -60,6 +61,11 @@ def _install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound):
+        return error_response(request, 404)
+
+    @app.exception_handler(DataError)
+    async def out_of_range(request: Request, exc: DataError):
+        # e.g. an id beyond PostgreSQL's integer range typed into a URL: nothing by that id exists.
         return error_response(request, 404)
 
     @app.exception_handler(CsrfFailed)

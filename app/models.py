@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 from app.account.models import RecoveryCode, StaffTotp  # noqa: F401
 from app.appointments.models import Appointment  # noqa: F401
 from app.audit.models import AccessLogEntry  # noqa: F401
+from app.booking.models import BookingNotice, CounsellingBooking, CounsellingSchedule, CounsellingSession  # noqa: F401
 from app.cases.models import CitizenCase  # noqa: F401
 from app.complaints.models import Complaint  # noqa: F401
 from app.core.models import Throttle, WebSession  # noqa: F401

@@ -8,6 +8,8 @@ from fastapi import FastAPI
 def include_routers(app: FastAPI) -> None:
     from app.account import staff as account_staff
     from app.appointments import public as appointments_public
+    from app.booking import api as booking_api, panels as booking_panels  # noqa: F401  (panels register)
+    from app.booking import public as booking_public, staff as booking_staff
     from app.appointments import staff as appointments_staff
     from app.cases import public as cases_public
     from app.complaints import public as complaints_public
@@ -26,6 +28,7 @@ def include_routers(app: FastAPI) -> None:
     html_routers = [
         site.router,
         cases_public.router,
+        booking_public.router,
         requests_public.router,
         plans_public.router,
         appointments_public.router,
@@ -34,6 +37,7 @@ def include_routers(app: FastAPI) -> None:
         staff.signin_router,
         account_staff.second_factor_router,
         staff.router,
+        booking_staff.router,
         requests_staff.router,
         plans_staff.router,
         appointments_staff.router,
@@ -46,5 +50,6 @@ def include_routers(app: FastAPI) -> None:
     # HTML pages stay out of the OpenAPI document; it describes /api/v1 only.
     for router in html_routers:
         app.include_router(router, include_in_schema=False)
+    app.include_router(booking_api.router, prefix="/api/v1", include_in_schema=True)
     # Kept for tests that walk every route (authorisation matrix, CSRF on every POST).
     app.state.routers = html_routers

@@ -17,9 +17,9 @@ router = APIRouter()
 def download_appointment_ics(request: Request, db: DB, now: Now, centre: AppCentre, session: CitizenSession,
                              appointment_id: int):
     appointment = service.get_for_case(db, case_id=session.case_id, appointment_id=appointment_id)
-    summary = translate(request, N_("Aftale hos %(centre)s"), centre=centre.name)
-    body = service.ics_for(appointment, summary=summary, centre_name=f"{centre.name}, {centre.address}",
-                           uid_domain="rusmiddelportalen", now=now)
+    # Neutral on purpose: calendars show on lock screens and shared phones (app/core/calendar.py).
+    body = service.ics_for(appointment, summary=translate(request, N_("Aftale")),
+                           centre_name=f"{centre.address}, {centre.postcode_city}", now=now)
     return Response(body, media_type="text/calendar; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="aftale-{appointment.id}.ics"',
         "Cache-Control": "no-store"})

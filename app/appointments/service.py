@@ -9,6 +9,7 @@ from icalendar import Calendar, Event
 from sqlmodel import Session, select
 
 from app.appointments.models import Appointment, AppointmentKind, Attendance
+from app.core.calendar import PRODID, UID_DOMAIN
 from app.core.clock import local_datetime
 from app.core.errors import NotFound
 from app.core.i18n import N_
@@ -136,16 +137,15 @@ def upcoming_for_case(db: Session, case_id: int, now: datetime) -> list[Appointm
         Appointment.attendance == Attendance.planned.value).order_by(Appointment.starts_at)))
 
 
-def ics_for(appointment: Appointment, *, summary: str, centre_name: str, uid_domain: str,
-            now: datetime) -> bytes:
+def ics_for(appointment: Appointment, *, summary: str, centre_name: str, now: datetime) -> bytes:
     """A calendar file in UTC with a UID that never changes for the appointment, so importing it
     again after the time was moved replaces the old event instead of adding a second one."""
     cal = Calendar()
-    cal.add("prodid", "-//Rusmiddelportalen//aftaler//DA")
+    cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("method", "PUBLISH")
     event = Event()
-    event.add("uid", f"aftale-{appointment.id}@{uid_domain}")
+    event.add("uid", f"aftale-{appointment.id}@{UID_DOMAIN}")
     event.add("dtstamp", now.astimezone(timezone.utc))
     event.add("dtstart", appointment.starts_at.astimezone(timezone.utc))
     event.add("dtend", (appointment.starts_at + timedelta(minutes=appointment.duration_minutes)).astimezone(timezone.utc))

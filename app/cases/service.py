@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from app.cases.models import CitizenCase
 from app.core import throttle
+from app.core.errors import NotFound
 from app.core.codes import PersonalCode, generate_code, generate_pseudonym, parse_code
 from app.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from app.core.security import hash_secret, verify_secret
@@ -60,6 +61,14 @@ def open_case(
     db.add(case)
     db.flush()  # the unique index on code_selector is the final word on a clash
     return case, code
+
+
+def get_case(db: Session, case_id: int) -> CitizenCase:
+    """A case by id, or NotFound."""
+    case = db.get(CitizenCase, case_id)
+    if case is None:
+        raise NotFound()
+    return case
 
 
 def throttle_keys(selector: str | None, client_key: str) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 import app.audit.panels  # noqa: F401  (registers the Min side log panel at start-up)
+import app.export.domain_sections  # noqa: F401  (every domain's export section; retention holds)
 from app.audit.service import log_for_citizen
 from app.cases.public import signed_in_case
 from app.core.deps import DB, AppSettings, CitizenSession, Now

@@ -56,11 +56,7 @@ def show_inbox(request: Request, db: DB, now: Now, user: Counsellor, area: str =
     })
 
 
-def _case(db, case_id: int) -> CitizenCase:
-    case = db.get(CitizenCase, case_id)
-    if case is None:
-        raise NotFound()
-    return case
+_case = cases.get_case
 
 
 def _request(db, case: CitizenCase, request_id: int):

@@ -11,6 +11,7 @@ from app.core.db import make_engine, transaction
 
 def purge(settings: Settings, clock: Clock, out=sys.stdout) -> dict[str, int]:
     import app.models  # noqa: F401  (every table known, so cascades and rules can run)
+    import app.export.domain_sections  # noqa: F401  (retention holds, e.g. an open complaint)
     import app.retention.rules  # noqa: F401  (domain rules register themselves)
     from app.retention.service import PurgeContext, run_purge
 

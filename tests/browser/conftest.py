@@ -128,3 +128,25 @@ def axe(browser, browser_context_args):
     def check(page):
         assert_accessible(page, browser, browser_context_args)
     return check
+
+
+def staff_sign_in(page, live_server, username: str, password: str | None = None) -> None:
+    """Sign a member of staff in through the real forms: password, then the TOTP code (2FA is on)."""
+    import pyotp
+    from sqlmodel import select
+    from app.staff.models import StaffUser
+    from tests.factories import PASSWORD
+    page.goto(live_server.url + "/personale/log-ind")
+    page.get_by_label("Brugernavn").fill(username)
+    page.get_by_label("Adgangskode").fill(password or PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    with live_server.db() as db:
+        secret = db.exec(select(StaffUser.totp_secret).where(StaffUser.username == username)).one()
+    totp = pyotp.TOTP(secret)
+    # A code is accepted once; a second sign-in in the same 30 s uses the next window's code.
+    for code in (totp.now(), totp.at(time.time() + 30)):
+        page.get_by_label("Kode").fill(code)
+        page.get_by_role("button", name="Log ind").click()
+        if "/personale/to-trin" not in page.url:
+            return
+    raise AssertionError("second factor was not accepted")

@@ -5,9 +5,9 @@ import pytest
 from playwright.sync_api import expect
 
 from app.core.clock import Clock
-from tests.browser.conftest import _JS_OFF
+from tests.browser.conftest import _JS_OFF, staff_sign_in
 from tests.complaints_factories import make_decision
-from tests.factories import PASSWORD, make_case, make_staff
+from tests.factories import make_case, make_staff
 
 pytestmark = pytest.mark.browser
 
@@ -23,11 +23,8 @@ def staff_phone(browser, browser_context_args, js_enabled):
     context.close()
 
 
-def _sign_in_staff(page, url):
-    page.goto(url + "/personale/log-ind")
-    page.get_by_label("Brugernavn").fill("mette")
-    page.get_by_label("Adgangskode").fill(PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
+def _sign_in_staff(page, live_server):
+    staff_sign_in(page, live_server, "mette")
     expect(page.locator("h1")).to_contain_text("Goddag")
 
 
@@ -59,7 +56,7 @@ def test_citizen_complains_staff_uphold_and_forward_citizen_sees_it(live_server,
     axe(phone)
 
     # Staff: the complaints list, re-assessment (upheld), the case file, forwarding.
-    _sign_in_staff(staff_phone, live_server.url)
+    _sign_in_staff(staff_phone, live_server)
     staff_phone.goto(live_server.url + "/personale/klager")
     expect(staff_phone.locator("h1")).to_have_text("Klager")
     axe(staff_phone)
@@ -94,7 +91,7 @@ def test_counsellor_makes_a_decision_on_a_phone(live_server, staff_phone, axe):
     with live_server.db() as db:
         make_staff(db, role="counsellor", username="mette", now=now)
         case, _ = make_case(db, now=now)
-    _sign_in_staff(staff_phone, live_server.url)
+    _sign_in_staff(staff_phone, live_server)
     staff_phone.goto(f"{live_server.url}/personale/sager/{case.id}/afgoerelser")
     axe(staff_phone)
     staff_phone.get_by_role("button", name="Gem afgørelsen").click()

@@ -5,16 +5,14 @@ from playwright.sync_api import expect
 
 from app.core.clock import Clock
 from app.notify import service
-from tests.factories import PASSWORD, make_case, make_staff
+from tests.browser.conftest import staff_sign_in
+from tests.factories import make_case, make_staff
 
 pytestmark = pytest.mark.browser
 
 
-def sign_in(page, url, username):
-    page.goto(url + "/personale")
-    page.get_by_label("Brugernavn").fill(username)
-    page.get_by_label("Adgangskode").fill(PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
+def sign_in(page, live_server, username):
+    staff_sign_in(page, live_server, username)
 
 
 def test_leader_sees_channels_off_and_the_outbox(live_server, phone, axe):
@@ -23,7 +21,7 @@ def test_leader_sees_channels_off_and_the_outbox(live_server, phone, axe):
         case, _ = make_case(db, now=Clock().now(), anonymous=False, email="borger@example.dk")
         service.enqueue(db, case=case, kind="new_message", dedupe_key="message:1", now=Clock().now())
         db.commit()
-    sign_in(phone, live_server.url, "lars")
+    sign_in(phone, live_server, "lars")
     phone.get_by_role("link", name="Notifikationer").first.click()
     expect(phone.locator("h1")).to_have_text("Notifikationer")
     expect(phone.get_by_role("status").filter(has_text="Der sendes ingen e-mails eller SMS")).to_be_visible()

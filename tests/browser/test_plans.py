@@ -9,7 +9,8 @@ from playwright.sync_api import expect
 from app.appointments import service as appointments
 from app.core.clock import Clock
 from app.plans import service
-from tests.factories import PASSWORD, make_case, make_staff
+from tests.browser.conftest import staff_sign_in
+from tests.factories import make_case, make_staff
 
 pytestmark = pytest.mark.browser
 
@@ -76,10 +77,7 @@ def test_counsellor_answers_a_proposal_and_revises_the_plan(live_server, phone, 
                              now=Clock().now())
         db.commit()
     phone.set_viewport_size({"width": 1280, "height": 900})  # staff work at a desktop
-    phone.goto(live_server.url + "/personale/log-ind")
-    phone.get_by_label("Brugernavn").fill(staff.username)
-    phone.get_by_label("Adgangskode").fill(PASSWORD)
-    phone.get_by_role("button", name="Log ind").click()
+    staff_sign_in(phone, live_server, staff.username)
     phone.goto(live_server.url + f"/personale/sager/{case.id}/plan")
     expect(phone.locator("h1")).to_have_text("Behandlingsplan")
     expect(phone.get_by_text("Forslag fra borgeren")).to_be_visible()

@@ -8,7 +8,8 @@ from sqlmodel import select
 
 from app.messages.models import Message
 from app.requests.models import TreatmentRequest
-from tests.factories import PASSWORD, make_staff
+from tests.browser.conftest import staff_sign_in
+from tests.factories import make_staff
 
 pytestmark = pytest.mark.browser
 
@@ -127,10 +128,7 @@ def test_staff_handles_the_inbox(live_server, phone, axe):
 
     with live_server.db() as db:
         make_staff(db, role="counsellor", username="mette", first_name="Mette")
-    phone.goto(live_server.url + "/personale/log-ind")
-    phone.get_by_label("Brugernavn").fill("mette")
-    phone.get_by_label("Adgangskode").fill(PASSWORD)
-    phone.get_by_role("button", name="Log ind").click()
+    staff_sign_in(phone, live_server, "mette")
     phone.get_by_role("link", name="Indbakke").first.click()
     expect(phone.locator("h1")).to_have_text("Indbakke: henvendelser om behandling")
     expect(phone.get_by_text("1 ulæste")).to_be_visible()

@@ -111,7 +111,7 @@ def test_ics_download_is_a_calendar_event_in_utc_with_a_stable_uid(client, two_c
     assert r.headers["content-type"].startswith("text/calendar")
     assert "attachment" in r.headers["content-disposition"]
     event = Calendar.from_ical(r.content).walk("VEVENT")[0]
-    assert str(event["uid"]) == f"aftale-{appt.id}@rusmiddelportalen"
+    assert str(event["uid"]) == f"aftale-{appt.id}@selvbetjening.invalid"
     assert event.decoded("dtstart").isoformat() == "2026-11-26T12:00:00+00:00"  # 13.00 in Copenhagen
 
 

@@ -1,0 +1,154 @@
+"""Åben Rådgivning: weekly schedule templates, the concrete sessions they generate, bookings and notices.
+
+Capacity lives in the database: `counselling_session.booked` counts the active bookings and a CHECK
+keeps it between 0 and `capacity`; places are taken with one conditional UPDATE (see service.py).
+A partial unique index stops one case holding two active places in the same session.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Column, Index, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+from app.core.db import UTCDateTime
+from app.core.i18n import N_
+
+
+class SessionStatus(str, enum.Enum):
+    open = "open"
+    cancelled = "cancelled"  # by the centre, e.g. a holiday
+
+
+class BookingStatus(str, enum.Enum):
+    booked = "booked"
+    attended = "attended"
+    no_show = "no_show"  # did not come and did not cancel
+    cancelled = "cancelled"  # the citizen cancelled on Min side
+    cancelled_in_time = "cancelled_in_time"  # the citizen called in; marked by staff
+    moved = "moved"  # replaced by a booking in another session (same uid)
+    session_cancelled = "session_cancelled"  # the centre cancelled the session
+
+
+STATUS_LABELS = {
+    BookingStatus.booked.value: N_("Booket"),
+    BookingStatus.attended.value: N_("Mødt"),
+    BookingStatus.no_show.value: N_("Udeblevet"),
+    BookingStatus.cancelled.value: N_("Afmeldt af borgeren"),
+    BookingStatus.cancelled_in_time.value: N_("Afmeldt i tide"),
+    BookingStatus.moved.value: N_("Flyttet"),
+    BookingStatus.session_cancelled.value: N_("Aflyst af centret"),
+}
+
+# Bookings that hold a place. Kept in one place: the partial index and the counter rely on it.
+ACTIVE = (BookingStatus.booked.value, BookingStatus.attended.value, BookingStatus.no_show.value)
+_ACTIVE_SQL = "status IN ('booked', 'attended', 'no_show')"
+
+
+class CounsellingSchedule(SQLModel, table=True):
+    """A weekly slot: 'every Tuesday 15.00, 120 minutes, 8 places'. Local wall-clock time."""
+
+    __tablename__ = "counselling_schedule"
+    __table_args__ = (
+        CheckConstraint("weekday BETWEEN 0 AND 6", name="ck_counselling_schedule_weekday"),
+        CheckConstraint("start_hour BETWEEN 0 AND 23 AND start_minute BETWEEN 0 AND 59",
+                        name="ck_counselling_schedule_start"),
+        CheckConstraint("duration_minutes > 0", name="ck_counselling_schedule_duration"),
+        CheckConstraint("capacity > 0", name="ck_counselling_schedule_capacity"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    weekday: int  # 0 = Monday, as date.weekday()
+    start_hour: int
+    start_minute: int = Field(default=0)
+    duration_minutes: int = Field(default=120)
+    place: str = Field(max_length=200)
+    capacity: int
+    relatives_only: bool = Field(default=False)
+    video: bool = Field(default=False)
+    active: bool = Field(default=True)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class CounsellingSession(SQLModel, table=True):
+    """One concrete session on a date. Copies the template's facts, so editing a template later
+    does not rewrite history."""
+
+    __tablename__ = "counselling_session"
+    __table_args__ = (
+        UniqueConstraint("template_id", "day", name="uq_counselling_session_template_day"),
+        CheckConstraint("booked >= 0 AND booked <= capacity", name="ck_counselling_session_booked"),
+        CheckConstraint("capacity > 0", name="ck_counselling_session_capacity"),
+        Index("ix_counselling_session_starts_at", "starts_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    template_id: int | None = Field(default=None, foreign_key="counselling_schedule.id", ondelete="SET NULL")
+    day: date  # the local (Copenhagen) date
+    starts_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    ends_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    place: str = Field(max_length=200)
+    capacity: int
+    booked: int = Field(default=0)
+    relatives_only: bool = Field(default=False)
+    video: bool = Field(default=False)
+    status: str = Field(default=SessionStatus.open.value, max_length=12)
+    cancel_reason: str = Field(default="", max_length=300)
+    cancelled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+    @property
+    def free(self) -> int:
+        return max(0, self.capacity - self.booked) if self.status == SessionStatus.open.value else 0
+
+
+class CounsellingBooking(SQLModel, table=True):
+    """A place in a session for one case. Never deleted: cancelling and moving change the status."""
+
+    __tablename__ = "counselling_booking"
+    __table_args__ = (
+        Index("uq_counselling_booking_active", "session_id", "case_id", unique=True,
+              sqlite_where=text(_ACTIVE_SQL), postgresql_where=text(_ACTIVE_SQL)),
+        Index("ix_counselling_booking_case", "case_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="counselling_session.id", ondelete="CASCADE")
+    case_id: int = Field(foreign_key="citizen_case.id", ondelete="CASCADE")
+    # The calendar event's UID: shared by a booking and the ones it was moved to, so a moved
+    # booking replaces the event in the citizen's calendar.
+    uid: str = Field(max_length=64, index=True)
+    sequence: int = Field(default=0)  # iCalendar SEQUENCE: +1 on every move or cancellation
+    as_relative: bool = Field(default=False)
+    video: bool = Field(default=False)
+    walk_in: bool = Field(default=False)
+    status: str = Field(default=BookingStatus.booked.value, max_length=20)
+    moved_to_id: int | None = Field(default=None)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    changed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE
+
+
+class BookingNotice(SQLModel, table=True):
+    """A message to a citizen about their booking (e.g. the centre cancelled the session).
+
+    Shown on Min side. `external_pending` marks notices for identified citizens with a phone or
+    e-mail: they are the outbox that e-mail/SMS delivery (issue 10) will send and then clear.
+    """
+
+    __tablename__ = "booking_notice"
+    __table_args__ = (Index("ix_booking_notice_case", "case_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="citizen_case.id", ondelete="CASCADE")
+    booking_id: int = Field(foreign_key="counselling_booking.id", ondelete="CASCADE")
+    kind: str = Field(max_length=30)  # "session_cancelled"
+    reason: str = Field(default="", max_length=300)
+    external_pending: bool = Field(default=False)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -1,0 +1,24 @@
+"""The booking's part of Min side and of the staff case page."""
+
+from __future__ import annotations
+
+from app.booking import service
+from app.booking.models import STATUS_LABELS
+from app.cases.panels import Panel, min_side_panel, staff_case_panel
+
+
+@min_side_panel
+def bookings_panel(db, case, now):
+    """Always shown: even without bookings it offers to book a time."""
+    return Panel("public/booking/panel.html", {
+        "bookings": service.bookings_for_case(db, case.id), "notices": service.notices_for_case(db, case.id),
+        "now": now,
+    }, order=20)
+
+
+@staff_case_panel
+def staff_bookings_panel(db, case, now):
+    rows = service.bookings_for_case(db, case.id)
+    if not rows:
+        return None
+    return Panel("staff/booking/case_panel.html", {"bookings": rows, "now": now, "status_labels": STATUS_LABELS}, order=40)

@@ -1,0 +1,100 @@
+"""What each domain stores about a case, for the citizen's right-of-access page (/min-side/mine-data),
+and the retention hold that keeps a case while a complaint about it is open."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from app.appointments.models import Appointment
+from app.booking import service as booking
+from app.booking.models import STATUS_LABELS as BOOKING_STATUS
+from app.cases.models import CitizenCase
+from app.complaints.models import Complaint
+from app.complaints.service import STATUS_LABELS as COMPLAINT_STATUS
+from app.core.i18n import Msg, N_
+from app.decisions import service as decisions
+from app.export.service import ExportSection, register_export_section
+from app.messages import service as messages
+from app.plans import service as plans
+from app.requests import service as requests
+from app.requests.models import AREA_LABELS, STATUS_LABELS as REQUEST_STATUS
+from app.retention.service import register_retention_hold
+
+
+def _label(labels: dict, key: str) -> Msg | str:
+    return Msg(labels[key]) if key in labels else key
+
+
+@register_export_section
+def requests_section(db: Session, case: CitizenCase, now: datetime) -> ExportSection | None:
+    rows = requests.requests_for_case(db, case.id)
+    return ExportSection(N_("Henvendelser om behandling"), records=[[
+        (N_("Modtaget"), r.received_at), (N_("Område"), _label(AREA_LABELS, r.area)),
+        (N_("Status"), _label(REQUEST_STATUS, r.status)), (N_("Senest start"), r.deadline_on),
+        (N_("Det skrev du"), r.message or None), (N_("CPR-nummer"), r.cpr),
+        (N_("Selvtest"), f"{r.screening_kind.upper()} {r.screening_score}" if r.screening_kind else None),
+    ] for r in rows], order=20) if rows else None
+
+
+@register_export_section
+def messages_section(db: Session, case: CitizenCase, now: datetime) -> ExportSection | None:
+    rows = messages.thread(db, case.id)
+    return ExportSection(N_("Beskeder"), records=[[
+        (N_("Sendt"), m.sent_at), (N_("Fra"), m.staff_first_name if m.from_staff else Msg(N_("Dig"))),
+        (N_("Tekst"), m.body),
+    ] for m in rows], order=30) if rows else None
+
+
+@register_export_section
+def bookings_section(db: Session, case: CitizenCase, now: datetime) -> ExportSection | None:
+    rows = booking.bookings_for_case(db, case.id)
+    return ExportSection(N_("Åben Rådgivning"), records=[[
+        (N_("Tid"), s.starts_at), (N_("Sted"), s.place), (N_("Status"), _label(BOOKING_STATUS, b.status)),
+    ] for b, s in rows], order=40) if rows else None
+
+
+@register_export_section
+def appointments_section(db: Session, case: CitizenCase, now: datetime) -> ExportSection | None:
+    rows = list(db.exec(select(Appointment).where(Appointment.case_id == case.id).order_by(Appointment.starts_at)))
+    return ExportSection(N_("Aftaler"), records=[[
+        (N_("Tid"), a.starts_at), (N_("Sted"), a.location or a.video_url or None), (N_("Fremmøde"), a.attendance),
+    ] for a in rows], order=50) if rows else None
+
+
+@register_export_section
+def plan_section(db: Session, case: CitizenCase, now: datetime) -> ExportSection | None:
+    plan = plans.get_plan(db, case.id)
+    if plan is None:
+        return None
+    goals = plans.goals_for(db, plan.id)
+    return ExportSection(N_("Behandlingsplan"), rows=[
+        (N_("Version"), plan.version_no), (N_("Næste revision"), plan.next_revision_on),
+    ], records=[[(N_("Mål"), g.citizen_words), (N_("Skridt"), g.steps or None), (N_("Status"), g.status)]
+                for g in goals], order=60)
+
+
+@register_export_section
+def decisions_section(db: Session, case: CitizenCase, now: datetime) -> ExportSection | None:
+    rows = decisions.decisions_for_case(db, case.id)
+    return ExportSection(N_("Afgørelser"), records=[[
+        (N_("Truffet"), d.decided_at), (N_("Lovgrundlag"), d.legal_basis), (N_("Begrundelse"), d.considerations),
+    ] for d in rows], order=70) if rows else None
+
+
+@register_export_section
+def complaints_section(db: Session, case: CitizenCase, now: datetime) -> ExportSection | None:
+    rows = list(db.exec(select(Complaint).where(Complaint.case_id == case.id).order_by(Complaint.received_at)))
+    return ExportSection(N_("Klager"), records=[[
+        (N_("Modtaget"), c.received_at), (N_("Status"), _label(COMPLAINT_STATUS, c.status)),
+        (N_("Det skrev du"), c.text or None),
+    ] for c in rows], order=80) if rows else None
+
+
+def cases_with_open_complaints(db: Session, now: datetime) -> set[int]:
+    """A case is kept while a complaint about it is open (the case file may be needed by Ankestyrelsen)."""
+    return set(db.exec(select(Complaint.case_id).where(Complaint.closed_at.is_(None))).all())
+
+
+register_retention_hold("open-complaint", cases_with_open_complaints)

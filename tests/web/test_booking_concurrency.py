@@ -1,0 +1,127 @@
+"""No overbooking under concurrency: 100 simultaneous requests for 3 free places give exactly
+3 bookings and 97 clear "full" answers, never a 5xx. Against real servers: uvicorn in a thread
+(SQLite, or PostgreSQL when TEST_DATABASE_URL is set) and, on PostgreSQL, 2 uvicorn worker processes."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import httpx
+import pytest
+import uvicorn
+from sqlmodel import func, select
+
+from app.booking.models import ACTIVE, CounsellingBooking, CounsellingSession
+from app.core.clock import Clock
+from app.core.web import CSRF_COOKIE
+from tests.booking_support import ANON_FORM, fresh, make_session
+from tests.conftest import PG_URL, form_token
+
+REQUESTS = 100
+FREE = 3
+FULL_TEXT = "Der er ikke flere ledige pladser"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_until_up(url: str, proc=None, seconds: float = 30) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        try:
+            if httpx.get(url + "/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError("server did not start")
+
+
+def _storm(base: str, session_id: int) -> list[httpx.Response]:
+    """Fetch the form once (CSRF cookie + token), then fire every POST at the same moment."""
+    page = httpx.get(f"{base}/raadgivning/{session_id}", timeout=10)
+    cookies = {CSRF_COOKIE: page.cookies[CSRF_COOKIE]}
+    data = {**ANON_FORM, "csrf_token": form_token(page.text)}
+    start = threading.Barrier(REQUESTS)
+
+    def one(_):
+        start.wait()
+        with httpx.Client(base_url=base, cookies=cookies, timeout=90) as c:
+            return c.post(f"/raadgivning/{session_id}", data=data)
+
+    with ThreadPoolExecutor(max_workers=REQUESTS) as pool:
+        return list(pool.map(one, range(REQUESTS)))
+
+
+def _assert_exactly_three(responses, db, session_id):
+    statuses = [r.status_code for r in responses]
+    assert not [s for s in statuses if s >= 500], statuses
+    booked = [r for r in responses if r.status_code == 200]
+    full = [r for r in responses if r.status_code == 422 and FULL_TEXT in r.text]
+    assert (len(booked), len(full)) == (FREE, REQUESTS - FREE), statuses
+    assert all("Din tid er booket" in r.text for r in booked)
+    fresh(db)
+    session = db.get(CounsellingSession, session_id)
+    active = db.exec(select(func.count()).select_from(CounsellingBooking).where(
+        CounsellingBooking.session_id == session_id, CounsellingBooking.status.in_(ACTIVE))).one()
+    assert session.booked == session.capacity == active + 2  # the 2 places taken beforehand have no rows
+
+
+@pytest.mark.timeout(180)
+def test_hundred_simultaneous_bookings_for_three_places_in_one_server(app, db, clock):
+    session = make_session(db, now=clock.now(), capacity=5, booked=2)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                           access_log=False, limit_concurrency=500, backlog=512))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        _wait_until_up(f"http://127.0.0.1:{port}")
+        responses = _storm(f"http://127.0.0.1:{port}", session.id)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+    _assert_exactly_three(responses, db, session.id)
+
+
+# Defined only on the PostgreSQL run (scripts/test sets TEST_DATABASE_URL): absent, not skipped, on SQLite,
+# where one file allows one writer and the in-thread server test above is the meaningful one.
+@pytest.mark.postgres_only
+@pytest.mark.timeout(240)
+def _two_worker_processes_on_postgresql(database_url, db):
+    # The workers use the real clock: the session is tomorrow in real time.
+    session = make_session(db, now=Clock().now(), day=Clock().today() + timedelta(days=1), capacity=5, booked=2)
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "APP_ENV": "test", "SECRET_KEY": "concurrency-test",
+           "LOG_LEVEL": "WARNING"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--workers", "2",
+         "--host", "127.0.0.1", "--port", str(port), "--no-access-log", "--log-level", "warning"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        _wait_until_up(f"http://127.0.0.1:{port}", proc)
+        responses = _storm(f"http://127.0.0.1:{port}", session.id)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+    _assert_exactly_three(responses, db, session.id)
+
+
+if PG_URL:
+    test_hundred_simultaneous_bookings_with_two_worker_processes_on_postgresql = _two_worker_processes_on_postgresql
