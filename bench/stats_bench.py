@@ -37,14 +37,8 @@ NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 YEARS = 10
 CHUNK = 10_000
 
-try:
-    from app.plans.models import Discharge, FollowUp, TreatmentPlan
-except ImportError:  # before the plans branch is merged
-    Discharge = FollowUp = TreatmentPlan = None
-try:
-    from app.booking.models import CounsellingBooking, CounsellingSession
-except ImportError:  # before the booking branch is merged
-    CounsellingBooking = CounsellingSession = None
+from app.booking.models import CounsellingBooking, CounsellingSession  # noqa: E402
+from app.plans.models import Discharge, FollowUp, TreatmentPlan  # noqa: E402
 
 REASONS = ["completed"] * 45 + ["referred"] * 10 + ["hospital"] * 3 + ["prison"] * 3 + ["moved"] * 5 + \
           ["no_show"] * 15 + ["expelled"] * 2 + ["own_wish"] * 12 + ["death"] * 1 + ["other"] * 4
@@ -64,10 +58,9 @@ def generate(engine, n_cases: int, seed: int = 7) -> dict[str, int]:
     counts = dict.fromkeys(("citizen_case", "treatment_request", "appointment", "complaint", "discharge",
                             "treatment_plan", "follow_up", "counselling_session", "counselling_booking"), 0)
     tables = {"citizen_case": CitizenCase.__table__, "treatment_request": TreatmentRequest.__table__,
-              "appointment": Appointment.__table__, "complaint": Complaint.__table__}
-    if Discharge is not None:
-        tables |= {"discharge": Discharge.__table__, "treatment_plan": TreatmentPlan.__table__,
-                   "follow_up": FollowUp.__table__}
+              "appointment": Appointment.__table__, "complaint": Complaint.__table__,
+              "discharge": Discharge.__table__, "treatment_plan": TreatmentPlan.__table__,
+              "follow_up": FollowUp.__table__}
     discharge_id = 0
     with engine.begin() as conn:
         for first in range(1, n_cases + 1, CHUNK):
@@ -105,7 +98,7 @@ def generate(engine, n_cases: int, seed: int = 7) -> dict[str, int]:
                                                   received_at=received + timedelta(days=20), late=False,
                                                   status="received", reassessment="", outcome_text="",
                                                   closed_at=closed))
-                if Discharge is not None and started:
+                if started:
                     ended = started + timedelta(days=rng.randint(60, 365))
                     revised = datetime(started.year, started.month, started.day, 10, tzinfo=timezone.utc)
                     rows["treatment_plan"].append(dict(
@@ -128,8 +121,7 @@ def generate(engine, n_cases: int, seed: int = 7) -> dict[str, int]:
                 if rows[name]:
                     conn.execute(table.insert(), rows[name])
                     counts[name] += len(rows[name])
-        if CounsellingSession is not None:
-            counts |= _counselling(conn, rng, start, n_cases)
+        counts |= _counselling(conn, rng, start, n_cases)
     return counts
 
 

@@ -134,3 +134,38 @@ def build_courses(db) -> None:
     db.add(FollowUp(discharge_id=ended[-1].id, case_id=ended[-1].case_id, months=6, status="open",
                     due_on=date(2026, 12, 1)))
     db.flush()
+
+
+def build_counselling(db) -> None:
+    """Åben Rådgivning: three sessions held in 2026, one cancelled by the centre, one still to come.
+    Citizens: 5 attended (1 of them a walk-in), 2 no-shows, 2 cancelled; relatives: 1 attended;
+    the cancelled session's 2 bookings and the coming session's 3 bookings do not count."""
+    from app.booking.models import CounsellingBooking, CounsellingSession
+
+    def session(day, status="open"):
+        at = utc(day.year, day.month, day.day, 14)
+        s = CounsellingSession(day=day, starts_at=at, ends_at=at + timedelta(hours=2), place="Sundhedscentret",
+                               capacity=10, booked=0, status=status, created_at=utc(2026, 1, 1))
+        db.add(s)
+        db.flush()
+        return s
+
+    def book(s, status, *, relative=False, walk_in=False):
+        case = add_case(db)
+        db.add(CounsellingBooking(session_id=s.id, case_id=case.id, uid=f"u{case.id}", as_relative=relative,
+                                  walk_in=walk_in, status=status, created_at=s.starts_at, changed_at=s.starts_at))
+
+    held = [session(date(2026, 3, 3)), session(date(2026, 3, 10)), session(date(2026, 3, 17))]
+    for s, status, walk_in in [(held[0], "attended", True), (held[0], "attended", False), (held[1], "attended", False),
+                               (held[1], "attended", False), (held[2], "attended", False),
+                               (held[0], "no_show", False), (held[2], "no_show", False),
+                               (held[1], "cancelled", False), (held[2], "cancelled_in_time", False)]:
+        book(s, status, walk_in=walk_in)
+    book(held[2], "attended", relative=True)
+    cancelled = session(date(2026, 3, 24), status="cancelled")
+    book(cancelled, "session_cancelled")
+    book(cancelled, "session_cancelled")
+    coming = session(date(2026, 11, 24))
+    for _ in range(3):
+        book(coming, "booked")
+    db.flush()

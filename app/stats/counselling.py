@@ -11,12 +11,7 @@ from sqlmodel import Session
 
 from app.stats.service import ALL, Period, _sum_if
 
-try:
-    from app.booking.models import BookingStatus, CounsellingBooking, CounsellingSession, SessionStatus
-except ImportError:  # pragma: no cover - until the booking branch is on main
-    BookingStatus = CounsellingBooking = CounsellingSession = SessionStatus = None
-
-AVAILABLE = CounsellingBooking is not None
+from app.booking.models import BookingStatus, CounsellingBooking, CounsellingSession, SessionStatus
 
 
 @dataclass

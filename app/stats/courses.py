@@ -17,12 +17,7 @@ from app.requests.models import TreatmentRequest
 from app.stats.service import ALL, AREA_ORDER, COMPLETION_TARGETS, Period, _age_group, _ordered, _sum_if
 from app.stats.sql import day_diff
 
-try:
-    from app.plans.models import Discharge, DischargeReason, FollowUp, TreatmentPlan
-except ImportError:  # pragma: no cover - until the plans branch is on main
-    Discharge = DischargeReason = FollowUp = TreatmentPlan = None
-
-AVAILABLE = Discharge is not None
+from app.plans.models import Discharge, DischargeReason, FollowUp, TreatmentPlan
 UNKNOWN_AREA = "unknown"
 
 

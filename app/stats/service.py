@@ -323,13 +323,11 @@ def centre_statistics(db: Session, *, period: Period, now: datetime) -> Statisti
         months=monthly_requests(db, period=period, today=today),
         complaints=open_complaints(db, today=today),
     )
-    if courses.AVAILABLE:
-        stats.extra.update(
-            completion=courses.completion(db, period=period), reasons=courses.ended_by_reason(db, period=period),
-            revisions=courses.overdue_revisions(db, today=today),
-            follow_ups=courses.follow_ups(db, period=period, today=today))
-    if counselling.AVAILABLE:
-        stats.extra["counselling"] = counselling.counselling_use(db, period=period, now=now)
+    stats.extra.update(
+        completion=courses.completion(db, period=period), reasons=courses.ended_by_reason(db, period=period),
+        revisions=courses.overdue_revisions(db, today=today),
+        follow_ups=courses.follow_ups(db, period=period, today=today),
+        counselling=counselling.counselling_use(db, period=period, now=now))
     return stats
 
 

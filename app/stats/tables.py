@@ -9,6 +9,7 @@ import io
 from dataclasses import dataclass, field
 
 from app.core.i18n import N_, format_day, translations
+from app.plans.models import DISCHARGE_LABELS, DischargeReason
 from app.requests.models import AREA_LABELS, Area
 from app.stats.service import ALL, AREA_ORDER, BREACH_LIST_LIMIT, COMPLETION_TARGETS, Statistics
 
@@ -56,7 +57,6 @@ class Table:
     headers: list[str]
     rows: list[list[str]] = field(default_factory=list)
     note: str = ""
-    available: bool = True
     row_headers: bool = True  # the first cell of each row names the row
 
     def csv(self) -> bytes:
@@ -127,19 +127,11 @@ def build_tables(stats: Statistics, lang: str) -> list[Table]:
     return tables
 
 
-def _not_yet(key: str, title: str, _) -> Table:
-    return Table(key, title, [], available=False,
-                 note=_(N_("Ikke tilgængelig endnu: tallene kommer, når den del af portalen er taget i brug.")))
-
-
 def _course_tables(stats: Statistics, lang: str, _) -> list[Table]:
     titles = {"faerdigbehandlet": _(N_("Færdigbehandlede forløb mod målet")),
               "forloeb": _(N_("Afsluttede forløb efter årsag")),
               "revision": _(N_("Behandlingsplaner, hvor revisionen er overskredet")),
               "opfoelgning": _(N_("Opfølgning 1 og 6 måneder efter udskrivning"))}
-    if "completion" not in stats.extra:
-        return [_not_yet(key, title, _) for key, title in titles.items()]
-    from app.plans.models import DISCHARGE_LABELS, DischargeReason
 
     t1 = Table("faerdigbehandlet", titles["faerdigbehandlet"], [
         _(N_("Område")), _(N_("Alder")), _(N_("Afsluttede forløb")), _(N_("Færdigbehandlet")),
@@ -182,8 +174,6 @@ WHO_LABELS = {"citizen": N_("Borgere"), "relative": N_("Pårørende"), ALL: N_("
 
 def _counselling_table(stats: Statistics, lang: str, _) -> Table:
     title = _(N_("Åben Rådgivning"))
-    if "counselling" not in stats.extra:
-        return _not_yet("raadgivning", title, _)
     sessions, rows = stats.extra["counselling"]
     t = Table("raadgivning", title, [
         _(N_("Hvem")), _(N_("Forventet")), _(N_("Mødt")), _(N_("Udeblevet")), _(N_("Udeblivelser")),

@@ -1,7 +1,7 @@
 """Statistics: indexes for the period queries
 
 Revision ID: 7a62d497813a
-Revises: 77004d30f662
+Revises: 86953b5674c4
 Create Date: 2026-11-23 11:07:55.904993
 """
 from typing import Sequence, Union
@@ -13,7 +13,7 @@ import app.core.db
 
 
 revision: str = '7a62d497813a'
-down_revision: Union[str, None] = "77004d30f662"
+down_revision: Union[str, None] = "86953b5674c4"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

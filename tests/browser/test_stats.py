@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.factories import PASSWORD, make_staff, totp_code
-from tests.stats_data import build_complaints, build_courses, build_requests
+from tests.stats_data import build_complaints, build_counselling, build_courses, build_requests
 
 pytestmark = pytest.mark.browser
 
@@ -15,6 +15,7 @@ def test_leader_reads_the_statistics_page_with_zero_axe_violations(live_server, 
         build_requests(db)
         build_complaints(db)
         build_courses(db)
+        build_counselling(db)
         db.commit()
         user = make_staff(db, role="leader", username="lone", first_name="Lone")
     phone.set_viewport_size({"width": 1280, "height": 900})  # leaders read statistics at a desktop

@@ -10,7 +10,7 @@ from html import unescape
 import pytest
 
 from tests.factories import make_staff, sign_in_staff
-from tests.stats_data import build_complaints, build_requests
+from tests.stats_data import build_complaints, build_counselling, build_courses, build_requests
 
 PERIOD = "?fra=01.01.2026&til=23.11.2026"
 
@@ -19,6 +19,8 @@ PERIOD = "?fra=01.01.2026&til=23.11.2026"
 def leader_client(client, db, clock):
     build_requests(db)
     build_complaints(db)
+    build_courses(db)
+    build_counselling(db)
     db.commit()
     sign_in_staff(client, make_staff(db, role="leader", first_name="Lone", now=clock.now()))
     return client
@@ -53,6 +55,11 @@ def test_page_shows_the_figures_with_small_cells_hidden(leader_client):
     assert rows[("Alle områder", "Alle aldre")] == [
         "Alle områder", "Alle aldre", "13", "61,5 %", "10", "5,5", "18", "66,7 %", "<5"]
     assert tables["klager"][1] == ["5", "<5", "<5", "<5", "30", "60"]
+    completion = {(r[0], r[1]): r for r in tables["faerdigbehandlet"][1:]}
+    assert completion[("Alkohol", "Alle aldre")] == ["Alkohol", "Alle aldre", "6", "<5", "66,7 %", "55 %", "Ja"]
+    assert completion[("Stoffer", "Alle aldre")] == ["Stoffer", "Alle aldre", "5", "<5", "20 %", "40 %", "Nej"]
+    assert tables["opfoelgning"][1] == ["Efter 1 måned", "6", "<5", "<5", "<5", "50 %"]
+    assert tables["raadgivning"][3] == ["I alt", "8", "6", "<5", "25 %", "<5"]
     assert "Ukendt alder (anonym)" in html
 
 
@@ -63,7 +70,8 @@ def test_small_cell_rule_hides_every_count_under_five():
     assert days_cell(7.5, 4, "da") == "<5" and days_cell(7.5, 5, "da") == "7,5" and days_cell(7.5, 5, "en") == "7.5"
 
 
-@pytest.mark.parametrize("key", ["henvendelser", "maaneder", "brud", "klager"])
+@pytest.mark.parametrize("key", ["henvendelser", "maaneder", "brud", "faerdigbehandlet", "forloeb", "revision",
+                                 "opfoelgning", "raadgivning", "klager"])
 def test_csv_equals_the_page_table(leader_client, key):
     html = leader_client.get("/personale/statistik" + PERIOD).text
     response = leader_client.get(f"/personale/statistik/{key}.csv" + PERIOD)
