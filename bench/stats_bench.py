@@ -166,12 +166,12 @@ def time_page(url: str, runs: int) -> dict[str, float]:
                             ("CSV henvendelser, 12 months", "/personale/statistik/henvendelser.csv")):
             client.get(path)  # warm-up (templates, query plans, caches)
             times = []
-            for _ in range(runs):
+            for _ in range(runs if "10 years" not in label else min(runs, 3)):
                 t0 = time.perf_counter()
                 response = client.get(path)
                 times.append(time.perf_counter() - t0)
                 assert response.status_code == 200, response.status_code
-            results[label] = statistics.median(times)
+            results[label] = (statistics.median(times), len(times))
     app.state.engine.dispose()
     return results
 
@@ -207,9 +207,9 @@ def run(url: str, n_cases: int, runs: int, fresh: bool) -> None:
         engine.dispose()
         print(f"generated in {time.perf_counter() - t0:.1f} s: "
               + ", ".join(f"{k} {v:,}" for k, v in counts.items() if v))
-    for label, seconds in time_page(url, runs).items():
-        verdict = "OK" if seconds < 1 else "SLOW"
-        print(f"{label:32s} median of {runs}: {seconds * 1000:7.0f} ms  {verdict}")
+    for label, (seconds, n) in time_page(url, runs).items():
+        verdict = "OK" if seconds < 1 else "over 1 s"
+        print(f"{label:32s} median of {n}: {seconds * 1000:7.0f} ms  {verdict}", flush=True)
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Date, and_, case, func, literal, not_, or_, select, union_all
+from sqlalchemy import Date, Float, and_, case, cast, func, literal, not_, null, or_, select, union_all
 from sqlalchemy import Integer as INT
 from sqlmodel import Session
 
@@ -185,26 +185,44 @@ class RequestFigures:
         return self.met + self.breached
 
 
-def request_figures(db: Session, *, period: Period, today: date) -> list[RequestFigures]:
-    """One statement: the requests grouped into a small histogram (area, age, anonymous, state,
-    waiting days), rolled up per (area, age), per area and in all; counts and percentiles from it."""
+def _request_statement(period: Period, today: date):
+    """One statement for the request table and the monthly trend: the period's requests grouped
+    into a small histogram (area, age, month, waiting days), then rolled up per (area, age), per area
+    and in all (counts and percentiles), and per month; told apart by the first column."""
     base = request_base(period, today=today)
     b = base.c
-    hist = (select(b.area, b.age, b.days, func.count().label("n"), _sum_if(b.anonymous.is_(True)).label("anon"),
+    month = month_key(b.recv_day)
+    hist = (select(b.area, b.age, month.label("month"), b.days, func.count().label("n"),
+                   _sum_if(b.anonymous.is_(True)).label("anon"),
                    _sum_if(b.state == "met").label("met"), _sum_if(b.state == "breached").label("breached"))
-            .group_by(b.area, b.age, b.days).cte("req_hist").prefix_with("MATERIALIZED"))
+            .group_by(b.area, b.age, month, b.days).cte("req_hist").prefix_with("MATERIALIZED"))
     counts = _three_levels(hist, ("area", "age"), ["n", "anon", "met", "breached"]).subquery("counts")
     by_days = _three_levels(hist, ("area", "age"), ["n"], extra=["days"]).subquery("by_days")
     pct = _hist_percentiles(by_days, (by_days.c.g_area, by_days.c.g_age), by_days.c.days, by_days.c.n)
     pct = pct.subquery("pct")
-    q = (select(counts, pct.c.n.label("started"), pct.c.median, pct.c.p90)
-         .select_from(counts.outerjoin(pct, and_(pct.c.g_area == counts.c.g_area, pct.c.g_age == counts.c.g_age))))
-    rows = {}
-    for x in db.execute(q):
-        rows[(x.g_area, x.g_age)] = RequestFigures(x.g_area, x.g_age, int(x.n or 0), int(x.anon or 0),
-                                                   int(x.started or 0), _num(x.median), x.p90, int(x.met or 0),
-                                                   int(x.breached or 0))
-    return _ordered(rows, RequestFigures)
+    groups = (select(literal("group").label("kind"), counts.c.g_area, counts.c.g_age, counts.c.n, counts.c.anon,
+                     counts.c.met, counts.c.breached, pct.c.n.label("started"), pct.c.median, pct.c.p90)
+              .select_from(counts.outerjoin(pct, and_(pct.c.g_area == counts.c.g_area,
+                                                      pct.c.g_age == counts.c.g_age))))
+    h = hist.c
+    months = (select(literal("month"), literal(ALL), h.month, func.sum(h.n), func.sum(h.anon), func.sum(h.met),
+                     func.sum(h.breached), cast(null(), INT), cast(null(), Float), cast(null(), INT))
+              .group_by(h.month))
+    return union_all(groups, months)
+
+
+def _request_rows(db: Session, period: Period, today: date):
+    return db.execute(_request_statement(period, today)).all()
+
+
+def request_figures(db: Session, *, period: Period, today: date, rows=None) -> list[RequestFigures]:
+    found = {}
+    for x in rows if rows is not None else _request_rows(db, period, today):
+        if x.kind == "group":
+            found[(x.g_area, x.g_age)] = RequestFigures(
+                x.g_area, x.g_age, int(x.n or 0), int(x.anon or 0), int(x.started or 0), _num(x.median), x.p90,
+                int(x.met or 0), int(x.breached or 0))
+    return _ordered(found, RequestFigures)
 
 
 def _ordered(rows: dict, cls) -> list:
@@ -256,13 +274,11 @@ class MonthFigures:
     decided: int = 0
 
 
-def monthly_requests(db: Session, *, period: Period, today: date) -> list[MonthFigures]:
-    base = request_base(period, today=today)
-    mk = month_key(base.c.recv_day)
-    q = (select(mk.label("month"), func.count().label("requests"), _sum_if(base.c.state == "met").label("met"),
-                _sum_if(base.c.state.in_(("met", "breached"))).label("decided"))
-         .group_by(mk))
-    found = {x.month: MonthFigures(x.month, x.requests, x.met, x.decided) for x in db.execute(q)}
+def monthly_requests(db: Session, *, period: Period, today: date, rows=None) -> list[MonthFigures]:
+    found = {}
+    for x in rows if rows is not None else _request_rows(db, period, today):
+        if x.kind == "month":
+            found[x.g_age] = MonthFigures(x.g_age, int(x.n), int(x.met), int(x.met) + int(x.breached))
     return [found.get(m) or MonthFigures(m) for m in period.months()]
 
 
@@ -316,11 +332,12 @@ def centre_statistics(db: Session, *, period: Period, now: datetime) -> Statisti
     from app.stats import counselling, courses
 
     today = local_date(now)
+    rows = _request_rows(db, period, today)
     stats = Statistics(
         period=period, today=today,
-        requests=request_figures(db, period=period, today=today),
+        requests=request_figures(db, period=period, today=today, rows=rows),
         breaches=guarantee_breaches(db, period=period, today=today),
-        months=monthly_requests(db, period=period, today=today),
+        months=monthly_requests(db, period=period, today=today, rows=rows),
         complaints=open_complaints(db, today=today),
     )
     stats.extra.update(
