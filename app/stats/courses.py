@@ -86,7 +86,8 @@ class RevisionFigures:
 def overdue_revisions(db: Session, *, today: date) -> list[RevisionFigures]:
     """Plans of cases not discharged whose revision date (at least every 3 months) has passed, today."""
     p, d, r = TreatmentPlan.__table__.c, Discharge.__table__.c, TreatmentRequest.__table__.c
-    active = (select(p.case_id, p.next_revision_on).where(~select(d.id).where(d.case_id == p.case_id).exists())
+    # NOT IN over the discharged cases: one set built once, cheaper than a probe per plan.
+    active = (select(p.case_id, p.next_revision_on).where(p.case_id.not_in(select(d.case_id)))
               .cte("plan_active").prefix_with("MATERIALIZED"))
     base = (select(func.coalesce(r.area, literal(UNKNOWN_AREA)).label("area"), active.c.next_revision_on)
             .select_from(active.outerjoin(TreatmentRequest.__table__, r.id == _latest_request_id(active.c.case_id)))
