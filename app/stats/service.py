@@ -92,8 +92,7 @@ def _least_date(a, b):
 
 def request_base(period: Period, *, today: date):
     """One row per request received in the period, with its start date, guarantee state and age group."""
-    r, c = TreatmentRequest.__table__.c, CitizenCase.__table__.c
-    a = Appointment.__table__.c
+    r, a = TreatmentRequest.__table__.c, Appointment.__table__.c
     lo, hi = period.utc_bounds
     arrived = (select(r.id, r.case_id, r.received_at, r.area, r.anonymous, r.cpr, r.started_on,
                       local_day(r.received_at).label("recv_day"),
@@ -109,25 +108,30 @@ def request_base(period: Period, *, today: date):
                   .where(a.case_id == e.case_id, a.starts_treatment.is_(True), a.attendance.in_(START_ATTENDANCE),
                          a.starts_at >= day_before(e.received_at), local_day(a.starts_at) >= e.recv_day)
                   .scalar_subquery())
-    inner = (select(e.id.label("id"), e.case_id.label("case_id"), c.pseudonym.label("pseudonym"),
-                    e.area.label("area"), e.anonymous.label("anonymous"), e.recv_day.label("recv_day"),
-                    e.applies.label("applies"), e.waived.label("waived"),
-                    e.started_on.label("started_on"), first_appt.label("first_appt"),
+    inner = (select(e.id.label("id"), e.case_id.label("case_id"), e.area.label("area"),
+                    e.anonymous.label("anonymous"), e.recv_day.label("recv_day"), e.applies.label("applies"),
+                    e.waived.label("waived"), e.started_on.label("started_on"), first_appt.label("first_appt"),
                     _age_group(e.cpr, e.recv_day).label("age"))
-             .join_from(arrived, CitizenCase.__table__, c.id == e.case_id)
              .cte("req_inner").prefix_with("MATERIALIZED"))
     i = inner.c
-    start_day = _least_date(i.started_on, local_day(i.first_appt))
-    today_lit = literal(today, Date)
-    waited = day_diff(start_day, i.recv_day)
+    # The start day and the days waited are computed once per row, then referred to by name.
+    started = (select(*[i[n] for n in ("id", "case_id", "area", "anonymous", "recv_day", "applies", "waived", "age")],
+                      _least_date(i.started_on, local_day(i.first_appt)).label("start_day"))
+               .cte("req_started").prefix_with("MATERIALIZED"))
+    t = started.c
+    waited = day_diff(t.start_day, t.recv_day)
+    timed = (select(started, case((t.start_day.is_not(None), waited)).label("days"),
+                    day_diff(literal(today, Date), t.recv_day).label("days_since"))
+             .cte("req_timed").prefix_with("MATERIALIZED"))
+    m = timed.c
     state = case(
-        (not_(i.applies), literal("not_applicable")),
-        (i.waived, literal("waived")),
-        (start_day.is_not(None), case((waited <= GUARANTEE_DAYS, literal("met")), else_=literal("breached"))),
-        (day_diff(today_lit, i.recv_day) <= GUARANTEE_DAYS, literal("running")),
+        (not_(m.applies), literal("not_applicable")),
+        (m.waived, literal("waived")),
+        (m.days.is_not(None), case((m.days <= GUARANTEE_DAYS, literal("met")), else_=literal("breached"))),
+        (m.days_since <= GUARANTEE_DAYS, literal("running")),
         else_=literal("breached"))
-    return (select(i.id, i.case_id, i.pseudonym, i.area, i.anonymous, i.recv_day, start_day.label("start_day"),
-                   i.age, case((start_day.is_not(None), waited)).label("days"), state.label("state"))
+    return (select(m.id, m.case_id, m.area, m.anonymous, m.recv_day, m.start_day, m.age, m.days,
+                   state.label("state"))
             .cte("req_base").prefix_with("MATERIALIZED"))
 
 
@@ -253,7 +257,9 @@ def guarantee_breaches(db: Session, *, period: Period, today: date, limit: int =
     """Requests whose 14-day guarantee was not met (pseudonyms only), the latest first, at most `limit`
     (the count of all breaches is in the request table)."""
     base = request_base(period, today=today)
-    rows = db.execute(select(base.c.pseudonym, base.c.area, base.c.recv_day, base.c.start_day)
+    c = CitizenCase.__table__.c
+    rows = db.execute(select(c.pseudonym, base.c.area, base.c.recv_day, base.c.start_day)
+                      .join_from(base, CitizenCase.__table__, c.id == base.c.case_id)
                       .where(base.c.state == "breached").order_by(base.c.recv_day.desc(), base.c.id.desc())
                       .limit(limit))
     return [Breach(x.pseudonym, x.area, _as_date(x.recv_day), _as_date(x.recv_day) + timedelta(days=GUARANTEE_DAYS),
