@@ -30,10 +30,13 @@ def _latest_request_id(case_id_col):
 
 def _course_base(period: Period):
     d, r = Discharge.__table__.c, TreatmentRequest.__table__.c
-    return (select(d.id, d.reason, func.coalesce(r.area, literal(UNKNOWN_AREA)).label("area"),
-                   _age_group(r.cpr, d.discharged_on).label("age"))
-            .select_from(Discharge.__table__.outerjoin(TreatmentRequest.__table__, r.id == _latest_request_id(d.case_id)))
-            .where(d.discharged_on >= literal(period.start, Date), d.discharged_on <= literal(period.end, Date))
+    ended = (select(d.id, d.reason, d.discharged_on, _latest_request_id(d.case_id).label("request_id"))
+             .where(d.discharged_on >= literal(period.start, Date), d.discharged_on <= literal(period.end, Date))
+             .cte("course_ended").prefix_with("MATERIALIZED"))
+    x = ended.c
+    return (select(x.id, x.reason, func.coalesce(r.area, literal(UNKNOWN_AREA)).label("area"),
+                   _age_group(r.cpr, x.discharged_on).label("age"))
+            .select_from(ended.outerjoin(TreatmentRequest.__table__, r.id == x.request_id))
             .cte("course_base").prefix_with("MATERIALIZED"))
 
 
@@ -87,10 +90,11 @@ def overdue_revisions(db: Session, *, today: date) -> list[RevisionFigures]:
     """Plans of cases not discharged whose revision date (at least every 3 months) has passed, today."""
     p, d, r = TreatmentPlan.__table__.c, Discharge.__table__.c, TreatmentRequest.__table__.c
     # NOT IN over the discharged cases: one set built once, cheaper than a probe per plan.
-    active = (select(p.case_id, p.next_revision_on).where(p.case_id.not_in(select(d.case_id)))
+    active = (select(p.next_revision_on, _latest_request_id(p.case_id).label("request_id"))
+              .where(p.case_id.not_in(select(d.case_id)))
               .cte("plan_active").prefix_with("MATERIALIZED"))
     base = (select(func.coalesce(r.area, literal(UNKNOWN_AREA)).label("area"), active.c.next_revision_on)
-            .select_from(active.outerjoin(TreatmentRequest.__table__, r.id == _latest_request_id(active.c.case_id)))
+            .select_from(active.outerjoin(TreatmentRequest.__table__, r.id == active.c.request_id))
             .cte("plan_base"))
     today_lit = literal(today, Date)
     overdue = base.c.next_revision_on < today_lit
