@@ -92,9 +92,10 @@ def authenticate_code(
     case = db.exec(select(CitizenCase).where(CitizenCase.code_selector == code.selector)).first()
     if not verify_secret(case.code_hash if case else None, code.verifier) or case is None:
         raise CodeRejected("wrong")
-    # Success clears the selector's counter only: clearing the client's would let one valid
-    # code reset a guessing client's penalty.
+    # Success clears the selector's counter, but only takes back this one attempt on the client's:
+    # clearing it would let one valid code reset a guessing client's penalty.
     throttle.clear(db, [f"code-sel:{code.selector}"])
+    throttle.refund(db, [f"code-client:{client_key}"])
     return case
 
 

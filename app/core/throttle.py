@@ -63,3 +63,11 @@ def reserve_attempt(db: Session, keys: Iterable[str], *, now: datetime, policy: 
 
 def clear(db: Session, keys: Iterable[str]) -> None:
     db.execute(Throttle.__table__.delete().where(Throttle.__table__.c.key.in_(list(keys))))
+
+
+def refund(db: Session, keys: Iterable[str]) -> None:
+    """Take back the attempt a successful sign-in counted: only failures should add up, so an office
+    behind one address is not slowed down by its own correct sign-ins."""
+    table = Throttle.__table__
+    db.execute(table.update().where(table.c.key.in_(list(keys)), table.c.failures > 0)
+               .values(failures=table.c.failures - 1))

@@ -74,6 +74,7 @@ def authenticate_staff(
     if not ok or user is None or not user.active:
         raise SignInRejected()
     throttle.clear(db, [f"staff-user:{username}"])
+    throttle.refund(db, [f"staff-client:{client_key}"])
     return user
 
 
