@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from app.appointments.models import Appointment
+from app.appointments.service import ATTENDANCE_LABELS
 from app.booking import service as booking
 from app.booking.models import STATUS_LABELS as BOOKING_STATUS
 from app.cases.models import CitizenCase
@@ -18,6 +19,7 @@ from app.decisions import service as decisions
 from app.export.service import ExportSection, register_export_section
 from app.messages import service as messages
 from app.plans import service as plans
+from app.plans.models import GOAL_STATUS_LABELS
 from app.requests import service as requests
 from app.requests.models import AREA_LABELS, STATUS_LABELS as REQUEST_STATUS
 from app.retention.service import register_retention_hold
@@ -59,7 +61,7 @@ def bookings_section(db: Session, case: CitizenCase, now: datetime) -> ExportSec
 def appointments_section(db: Session, case: CitizenCase, now: datetime) -> ExportSection | None:
     rows = list(db.exec(select(Appointment).where(Appointment.case_id == case.id).order_by(Appointment.starts_at)))
     return ExportSection(N_("Aftaler"), records=[[
-        (N_("Tid"), a.starts_at), (N_("Sted"), a.location or a.video_url or None), (N_("Fremmøde"), a.attendance),
+        (N_("Tid"), a.starts_at), (N_("Sted"), a.location or a.video_url or None), (N_("Fremmøde"), _label(ATTENDANCE_LABELS, a.attendance)),
     ] for a in rows], order=50) if rows else None
 
 
@@ -71,7 +73,7 @@ def plan_section(db: Session, case: CitizenCase, now: datetime) -> ExportSection
     goals = plans.goals_for(db, plan.id)
     return ExportSection(N_("Behandlingsplan"), rows=[
         (N_("Version"), plan.version_no), (N_("Næste revision"), plan.next_revision_on),
-    ], records=[[(N_("Mål"), g.citizen_words), (N_("Skridt"), g.steps or None), (N_("Status"), g.status)]
+    ], records=[[(N_("Mål"), g.citizen_words), (N_("Skridt"), g.steps or None), (N_("Status"), _label(GOAL_STATUS_LABELS, g.status))]
                 for g in goals], order=60)
 
 
