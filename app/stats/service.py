@@ -31,6 +31,7 @@ AGE_GROUPS = ("under30", "30plus", "unknown")
 ALL = "all"
 # Quality standard 2026 / SMDB and NAB reporting: share of ended courses that end as completed.
 COMPLETION_TARGETS = {"drugs": 40, "alcohol": 55}
+BREACH_LIST_LIMIT = 100  # the page lists the latest breaches; the request table counts them all
 
 
 class PeriodError(ValueError):
@@ -189,10 +190,11 @@ class RequestFigures:
         return self.met + self.breached
 
 
-def _request_statement(period: Period, today: date):
-    """One statement for the request table and the monthly trend: the period's requests grouped
-    into a small histogram (area, age, month, waiting days), then rolled up per (area, age), per area
-    and in all (counts and percentiles), and per month; told apart by the first column."""
+def _request_statement(period: Period, today: date, breach_limit: int = BREACH_LIST_LIMIT):
+    """One statement for the request table, the monthly trend and the breach list: the period's
+    requests grouped into a small histogram (area, age, month, waiting days), then rolled up per
+    (area, age), per area and in all (counts and percentiles), and per month; plus the latest
+    `breach_limit` breaches. The period is read once; the rows are told apart by the first column."""
     base = request_base(period, today=today)
     b = base.c
     month = month_key(b.recv_day)
@@ -212,11 +214,20 @@ def _request_statement(period: Period, today: date):
     months = (select(literal("month"), literal(ALL), h.month, func.sum(h.n), func.sum(h.anon), func.sum(h.met),
                      func.sum(h.breached), cast(null(), INT), cast(null(), Float), cast(null(), INT))
               .group_by(h.month))
-    return union_all(groups, months)
+    # The latest breaches, limited before their pseudonyms are looked up. Their days travel as
+    # YYYYMMDD integers in the integer columns (n: received, started: start, met: request id).
+    latest = (select(b.id, b.case_id, b.area, b.recv_day, b.start_day).where(b.state == "breached")
+              .order_by(b.recv_day.desc(), b.id.desc()).limit(breach_limit).subquery("breach_latest"))
+    c = CitizenCase.__table__.c
+    breaches = (select(literal("breach"), latest.c.area, c.pseudonym, ymd_number(latest.c.recv_day), cast(null(), INT),
+                       latest.c.id, cast(null(), INT), ymd_number(latest.c.start_day), cast(null(), Float),
+                       cast(null(), INT))
+                .join_from(latest, CitizenCase.__table__, c.id == latest.c.case_id))
+    return union_all(groups, months, breaches)
 
 
-def _request_rows(db: Session, period: Period, today: date):
-    return db.execute(_request_statement(period, today)).all()
+def _request_rows(db: Session, period: Period, today: date, breach_limit: int = BREACH_LIST_LIMIT):
+    return db.execute(_request_statement(period, today, breach_limit)).all()
 
 
 def request_figures(db: Session, *, period: Period, today: date, rows=None) -> list[RequestFigures]:
@@ -250,26 +261,23 @@ class Breach:
     start: date | None
 
 
-BREACH_LIST_LIMIT = 100
 
-
-def guarantee_breaches(db: Session, *, period: Period, today: date, limit: int = BREACH_LIST_LIMIT) -> list[Breach]:
+def guarantee_breaches(db: Session, *, period: Period, today: date, limit: int = BREACH_LIST_LIMIT,
+                       rows=None) -> list[Breach]:
     """Requests whose 14-day guarantee was not met (pseudonyms only), the latest first, at most `limit`
     (the count of all breaches is in the request table)."""
-    base = request_base(period, today=today)
-    c = CitizenCase.__table__.c
-    rows = db.execute(select(c.pseudonym, base.c.area, base.c.recv_day, base.c.start_day)
-                      .join_from(base, CitizenCase.__table__, c.id == base.c.case_id)
-                      .where(base.c.state == "breached").order_by(base.c.recv_day.desc(), base.c.id.desc())
-                      .limit(limit))
-    return [Breach(x.pseudonym, x.area, _as_date(x.recv_day), _as_date(x.recv_day) + timedelta(days=GUARANTEE_DAYS),
-                   _as_date(x.start_day)) for x in rows]
+    found = [x for x in (rows if rows is not None else _request_rows(db, period, today, limit)) if x.kind == "breach"]
+    found.sort(key=lambda x: (x.n, x.met), reverse=True)  # received day, then request id
+    out = []
+    for x in found:
+        received = _ymd_date(x.n)
+        out.append(Breach(x.g_age, x.g_area, received, received + timedelta(days=GUARANTEE_DAYS),
+                          _ymd_date(x.started)))
+    return out
 
 
-def _as_date(value) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
+def _ymd_date(value) -> date | None:
+    return None if value is None else date(int(value) // 10000, int(value) // 100 % 100, int(value) % 100)
 
 
 @dataclass
@@ -342,7 +350,7 @@ def centre_statistics(db: Session, *, period: Period, now: datetime) -> Statisti
     stats = Statistics(
         period=period, today=today,
         requests=request_figures(db, period=period, today=today, rows=rows),
-        breaches=guarantee_breaches(db, period=period, today=today),
+        breaches=guarantee_breaches(db, period=period, today=today, rows=rows),
         months=monthly_requests(db, period=period, today=today, rows=rows),
         complaints=open_complaints(db, today=today),
     )
