@@ -23,7 +23,7 @@ from app.core.i18n import N_
 from app.requests.guarantee import GUARANTEE_DAYS
 from app.requests.models import TreatmentRequest
 from app.requests.service import START_ATTENDANCE
-from app.stats.sql import day_before, day_diff, local_day, month_key, ymd_number
+from app.stats.sql import day_before, day_diff, local_day, month_key, tune_for_report, ymd_number
 
 AREAS = ("alcohol", "drugs", "medicine", "unknown")  # "unknown": a course on a case with no request
 AREA_ORDER = AREAS
@@ -346,6 +346,7 @@ def centre_statistics(db: Session, *, period: Period, now: datetime) -> Statisti
     from app.stats import counselling, courses
 
     today = local_date(now)
+    tune_for_report(db)
     rows = _request_rows(db, period, today)
     stats = Statistics(
         period=period, today=today,
@@ -354,8 +355,10 @@ def centre_statistics(db: Session, *, period: Period, now: datetime) -> Statisti
         months=monthly_requests(db, period=period, today=today, rows=rows),
         complaints=open_complaints(db, today=today),
     )
+    course_rows = courses.course_rows(db, period=period)
     stats.extra.update(
-        completion=courses.completion(db, period=period), reasons=courses.ended_by_reason(db, period=period),
+        completion=courses.completion(db, period=period, rows=course_rows),
+        reasons=courses.ended_by_reason(db, period=period, rows=course_rows),
         revisions=courses.overdue_revisions(db, today=today),
         follow_ups=courses.follow_ups(db, period=period, today=today),
         counselling=counselling.counselling_use(db, period=period, now=now))
