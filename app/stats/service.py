@@ -342,26 +342,35 @@ class Statistics:
     extra: dict = field(default_factory=dict)
 
 
-def centre_statistics(db: Session, *, period: Period, now: datetime) -> Statistics:
+PARTS = frozenset({"requests", "complaints", "courses", "revisions", "follow_ups", "counselling"})
+
+
+def centre_statistics(db: Session, *, period: Period, now: datetime, parts: frozenset[str] = PARTS) -> Statistics:
+    """The page's figures; `parts` limits the work to some of them (a CSV needs only its own table's),
+    the others are left empty."""
     from app.stats import counselling, courses
 
     today = local_date(now)
     tune_for_report(db)
-    rows = _request_rows(db, period, today)
-    stats = Statistics(
-        period=period, today=today,
-        requests=request_figures(db, period=period, today=today, rows=rows),
-        breaches=guarantee_breaches(db, period=period, today=today, rows=rows),
-        months=monthly_requests(db, period=period, today=today, rows=rows),
-        complaints=open_complaints(db, today=today),
-    )
-    course_rows = courses.course_rows(db, period=period)
-    stats.extra.update(
-        completion=courses.completion(db, period=period, rows=course_rows),
-        reasons=courses.ended_by_reason(db, period=period, rows=course_rows),
-        revisions=courses.overdue_revisions(db, today=today),
-        follow_ups=courses.follow_ups(db, period=period, today=today),
-        counselling=counselling.counselling_use(db, period=period, now=now))
+    stats = Statistics(period=period, today=today, requests=[], breaches=[], months=[], complaints=ComplaintFigures())
+    if "requests" in parts:
+        rows = _request_rows(db, period, today)
+        stats.requests = request_figures(db, period=period, today=today, rows=rows)
+        stats.breaches = guarantee_breaches(db, period=period, today=today, rows=rows)
+        stats.months = monthly_requests(db, period=period, today=today, rows=rows)
+    if "complaints" in parts:
+        stats.complaints = open_complaints(db, today=today)
+    stats.extra.update(completion=[], reasons={}, revisions=[], follow_ups=[], counselling=(0, []))
+    if "courses" in parts:
+        course_rows = courses.course_rows(db, period=period)
+        stats.extra.update(completion=courses.completion(db, period=period, rows=course_rows),
+                           reasons=courses.ended_by_reason(db, period=period, rows=course_rows))
+    if "revisions" in parts:
+        stats.extra["revisions"] = courses.overdue_revisions(db, today=today)
+    if "follow_ups" in parts:
+        stats.extra["follow_ups"] = courses.follow_ups(db, period=period, today=today)
+    if "counselling" in parts:
+        stats.extra["counselling"] = counselling.counselling_use(db, period=period, now=now)
     return stats
 
 
