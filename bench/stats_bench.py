@@ -219,8 +219,10 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=200_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--reuse", action="store_true", help="time an existing data set, generate nothing")
+    parser.add_argument("--pg-only", action="store_true", help="leave SQLite out (with --pg)")
     args = parser.parse_args()
-    run(f"sqlite:///{args.sqlite}", args.cases, args.runs, fresh=not args.reuse)
+    if not (args.pg_only and args.pg):
+        run(f"sqlite:///{args.sqlite}", args.cases, args.runs, fresh=not args.reuse)
     if args.pg:
         run(args.pg, args.cases, args.runs, fresh=not args.reuse)
 
