@@ -14,7 +14,7 @@ from sqlalchemy import Date, Integer, and_, cast, func, literal, null, select, u
 from sqlmodel import Session
 
 from app.requests.models import TreatmentRequest
-from app.stats.service import ALL, AREA_ORDER, COMPLETION_TARGETS, Period, _age_group, _ordered, _sum_if
+from app.stats.service import ALL, AREA_ORDER, COMPLETION_TARGETS, Period, _age_group, _ordered, _sum_if, _three_levels
 from app.stats.sql import day_diff
 
 from app.plans.models import Discharge, DischargeReason, FollowUp, TreatmentPlan
@@ -28,23 +28,19 @@ def _latest_request_column(case_id_col, name: str = "id"):
             .limit(1).scalar_subquery())
 
 
-def _course_base(period: Period):
+def _course_hist(period: Period):
+    """The period's ended courses counted per (area, age group, reason): a small table that every
+    course figure is rolled up from."""
     d, r = Discharge.__table__.c, TreatmentRequest.__table__.c
-    ended = (select(d.id, d.reason, d.discharged_on, _latest_request_column(d.case_id).label("request_id"))
+    ended = (select(d.reason, d.discharged_on, _latest_request_column(d.case_id).label("request_id"))
              .where(d.discharged_on >= literal(period.start, Date), d.discharged_on <= literal(period.end, Date))
              .cte("course_ended").prefix_with("MATERIALIZED"))
     x = ended.c
-    return (select(x.id, x.reason, func.coalesce(r.area, literal(UNKNOWN_AREA)).label("area"),
-                   _age_group(r.cpr, x.discharged_on).label("age"))
+    area, age = func.coalesce(r.area, literal(UNKNOWN_AREA)), _age_group(r.cpr, x.discharged_on)
+    return (select(area.label("area"), age.label("age"), x.reason, func.count().label("n"),
+                   _sum_if(x.reason == DischargeReason.completed.value).label("completed"))
             .select_from(ended.outerjoin(TreatmentRequest.__table__, r.id == x.request_id))
-            .cte("course_base").prefix_with("MATERIALIZED"))
-
-
-def _groups(base):
-    cols = [c for c in base.c if c.name not in ("area", "age")]
-    return union_all(select(base.c.area.label("g_area"), base.c.age.label("g_age"), *cols),
-                     select(base.c.area, literal(ALL), *cols),
-                     select(literal(ALL), literal(ALL), *cols)).cte("course_groups")
+            .group_by(area, age, x.reason).cte("course_hist").prefix_with("MATERIALIZED"))
 
 
 @dataclass
@@ -62,15 +58,14 @@ class CompletionFigures:
 def _course_statement(period: Period):
     """One statement for the completion table and the reasons table, so the period's courses are
     read once: ('group', area, age, ended, completed) and ('reason', reason, area, courses, NULL) rows."""
-    base = _course_base(period)
-    g = _groups(base)
-    groups = (select(literal("group").label("kind"), g.c.g_area.label("a"), g.c.g_age.label("b"),
-                     func.count().label("n"), _sum_if(g.c.reason == DischargeReason.completed.value).label("completed"))
-              .group_by(g.c.g_area, g.c.g_age))
+    hist = _course_hist(period)
+    h = hist.c
+    levels = _three_levels(hist, ("area", "age"), ["n", "completed"]).subquery("course_levels")
+    groups = select(literal("group").label("kind"), levels.c.g_area.label("a"), levels.c.g_age.label("b"),
+                    levels.c.n, levels.c.completed)
     none = cast(null(), Integer)
-    per_area = (select(literal("reason"), base.c.reason, base.c.area, func.count(), none)
-                .group_by(base.c.reason, base.c.area))
-    total = select(literal("reason"), base.c.reason, literal(ALL), func.count(), none).group_by(base.c.reason)
+    per_area = select(literal("reason"), h.reason, h.area, func.sum(h.n), none).group_by(h.reason, h.area)
+    total = select(literal("reason"), h.reason, literal(ALL), func.sum(h.n), none).group_by(h.reason)
     return union_all(groups, per_area, total)
 
 
@@ -80,7 +75,7 @@ def course_rows(db: Session, *, period: Period):
 
 def completion(db: Session, *, period: Period, rows=None) -> list[CompletionFigures]:
     """Courses ended in the period and how many ended as completed (færdigbehandlet)."""
-    found = {(x.a, x.b): CompletionFigures(x.a, x.b, int(x.n), int(x.completed))
+    found = {(x.a, x.b): CompletionFigures(x.a, x.b, int(x.n or 0), int(x.completed or 0))
              for x in (rows if rows is not None else course_rows(db, period=period)) if x.kind == "group"}
     return _ordered(found, CompletionFigures)
 
