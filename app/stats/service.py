@@ -104,25 +104,23 @@ def request_base(period: Period, *, today: date):
     # The first treatment-starting appointment on or after the request's (local) day. The local
     # day grows with the timestamp, so min(local_day(t)) = local_day(min(t)); the one-day lower
     # bound lets the (case_id, starts_at) index narrow the search before the exact day test.
-    # (Selected as a timestamp here and turned into a day one level up, so the subquery runs once.)
-    first_appt = (select(func.min(a.starts_at))
-                  .where(a.case_id == e.case_id, a.starts_treatment.is_(True), a.attendance.in_(START_ATTENDANCE),
-                         a.starts_at >= day_before(e.received_at), local_day(a.starts_at) >= e.recv_day)
-                  .scalar_subquery())
+    # Its day is computed inside the subquery, over the one min(): the subquery runs once per request.
+    first_day = (select(local_day(func.min(a.starts_at)))
+                 .where(a.case_id == e.case_id, a.starts_treatment.is_(True), a.attendance.in_(START_ATTENDANCE),
+                        a.starts_at >= day_before(e.received_at), local_day(a.starts_at) >= e.recv_day)
+                 .scalar_subquery())
     inner = (select(e.id.label("id"), e.case_id.label("case_id"), e.area.label("area"),
                     e.anonymous.label("anonymous"), e.recv_day.label("recv_day"), e.applies.label("applies"),
-                    e.waived.label("waived"), e.started_on.label("started_on"), first_appt.label("first_appt"),
-                    _age_group(e.cpr, e.recv_day).label("age"))
+                    e.waived.label("waived"), e.started_on.label("started_on"),
+                    first_day.label("first_day"), _age_group(e.cpr, e.recv_day).label("age"))
              .cte("req_inner").prefix_with("MATERIALIZED"))
     i = inner.c
     # The start day and the days waited are computed once per row, then referred to by name.
-    started = (select(*[i[n] for n in ("id", "case_id", "area", "anonymous", "recv_day", "applies", "waived", "age")],
-                      _least_date(i.started_on, local_day(i.first_appt)).label("start_day"))
-               .cte("req_started").prefix_with("MATERIALIZED"))
-    t = started.c
-    waited = day_diff(t.start_day, t.recv_day)
-    timed = (select(started, case((t.start_day.is_not(None), waited)).label("days"),
-                    day_diff(literal(today, Date), t.recv_day).label("days_since"))
+    start_day = _least_date(i.started_on, i.first_day)
+    timed = (select(*[i[n] for n in ("id", "case_id", "area", "anonymous", "recv_day", "applies", "waived", "age")],
+                    start_day.label("start_day"),
+                    case((start_day.is_not(None), day_diff(start_day, i.recv_day))).label("days"),
+                    day_diff(literal(today, Date), i.recv_day).label("days_since"))
              .cte("req_timed").prefix_with("MATERIALIZED"))
     m = timed.c
     state = case(
