@@ -3,6 +3,7 @@
     .venv/bin/python bench/stats_bench.py                       # SQLite file var/bench_stats.db
     .venv/bin/python bench/stats_bench.py --pg postgresql+psycopg://user@host:port/db
     .venv/bin/python bench/stats_bench.py --cases 20000 --runs 3   # a quicker look
+    .venv/bin/python bench/stats_bench.py --reuse --pg-only --pg URL  # PostgreSQL alone, no regeneration
 
 The schema comes from the Alembic migrations (so the indexes measured are the real ones); rows go
 in with bulk multi-row inserts. Then the page (default period: the last 12 months), a 10-year period
