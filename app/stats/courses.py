@@ -1,8 +1,8 @@
 """Figures from the plans domain: courses ended by reason, completion rate against the targets,
 plans overdue for revision, and follow-ups 1 and 6 months after discharge. Computed in SQL.
 
-A course's area and age group come from the case's latest treatment request (ROW_NUMBER() over
-the case's requests): the age is taken from the CPR number at discharge, unknown for anonymous cases.
+A course's area and age group come from the case's latest treatment request (one index lookup per
+course or plan): the age is taken from the CPR number at discharge, unknown for anonymous cases.
 """
 
 from __future__ import annotations
