@@ -3,6 +3,7 @@
     .venv/bin/python bench/stats_bench.py                       # SQLite file var/bench_stats.db
     .venv/bin/python bench/stats_bench.py --pg postgresql+psycopg://user@host:port/db
     .venv/bin/python bench/stats_bench.py --cases 20000 --runs 3   # a quicker look
+    .venv/bin/python bench/stats_bench.py --reuse --pg-only --pg URL  # PostgreSQL alone, no regeneration
 
 The schema comes from the Alembic migrations (so the indexes measured are the real ones); rows go
 in with bulk multi-row inserts. Then the page (default period: the last 12 months), a 10-year period
@@ -219,8 +220,10 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=200_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--reuse", action="store_true", help="time an existing data set, generate nothing")
+    parser.add_argument("--pg-only", action="store_true", help="leave SQLite out (with --pg)")
     args = parser.parse_args()
-    run(f"sqlite:///{args.sqlite}", args.cases, args.runs, fresh=not args.reuse)
+    if not (args.pg_only and args.pg):
+        run(f"sqlite:///{args.sqlite}", args.cases, args.runs, fresh=not args.reuse)
     if args.pg:
         run(args.pg, args.cases, args.runs, fresh=not args.reuse)
 

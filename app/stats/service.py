@@ -23,7 +23,7 @@ from app.core.i18n import N_
 from app.requests.guarantee import GUARANTEE_DAYS
 from app.requests.models import TreatmentRequest
 from app.requests.service import START_ATTENDANCE
-from app.stats.sql import day_before, day_diff, local_day, month_key, ymd_number
+from app.stats.sql import day_before, day_diff, local_day, month_key, tune_for_report, ymd_number
 
 AREAS = ("alcohol", "drugs", "medicine", "unknown")  # "unknown": a course on a case with no request
 AREA_ORDER = AREAS
@@ -31,6 +31,7 @@ AGE_GROUPS = ("under30", "30plus", "unknown")
 ALL = "all"
 # Quality standard 2026 / SMDB and NAB reporting: share of ended courses that end as completed.
 COMPLETION_TARGETS = {"drugs": 40, "alcohol": 55}
+BREACH_LIST_LIMIT = 100  # the page lists the latest breaches; the request table counts them all
 
 
 class PeriodError(ValueError):
@@ -103,25 +104,23 @@ def request_base(period: Period, *, today: date):
     # The first treatment-starting appointment on or after the request's (local) day. The local
     # day grows with the timestamp, so min(local_day(t)) = local_day(min(t)); the one-day lower
     # bound lets the (case_id, starts_at) index narrow the search before the exact day test.
-    # (Selected as a timestamp here and turned into a day one level up, so the subquery runs once.)
-    first_appt = (select(func.min(a.starts_at))
-                  .where(a.case_id == e.case_id, a.starts_treatment.is_(True), a.attendance.in_(START_ATTENDANCE),
-                         a.starts_at >= day_before(e.received_at), local_day(a.starts_at) >= e.recv_day)
-                  .scalar_subquery())
+    # Its day is computed inside the subquery, over the one min(): the subquery runs once per request.
+    first_day = (select(local_day(func.min(a.starts_at)))
+                 .where(a.case_id == e.case_id, a.starts_treatment.is_(True), a.attendance.in_(START_ATTENDANCE),
+                        a.starts_at >= day_before(e.received_at), local_day(a.starts_at) >= e.recv_day)
+                 .scalar_subquery())
     inner = (select(e.id.label("id"), e.case_id.label("case_id"), e.area.label("area"),
                     e.anonymous.label("anonymous"), e.recv_day.label("recv_day"), e.applies.label("applies"),
-                    e.waived.label("waived"), e.started_on.label("started_on"), first_appt.label("first_appt"),
-                    _age_group(e.cpr, e.recv_day).label("age"))
+                    e.waived.label("waived"), e.started_on.label("started_on"),
+                    first_day.label("first_day"), _age_group(e.cpr, e.recv_day).label("age"))
              .cte("req_inner").prefix_with("MATERIALIZED"))
     i = inner.c
     # The start day and the days waited are computed once per row, then referred to by name.
-    started = (select(*[i[n] for n in ("id", "case_id", "area", "anonymous", "recv_day", "applies", "waived", "age")],
-                      _least_date(i.started_on, local_day(i.first_appt)).label("start_day"))
-               .cte("req_started").prefix_with("MATERIALIZED"))
-    t = started.c
-    waited = day_diff(t.start_day, t.recv_day)
-    timed = (select(started, case((t.start_day.is_not(None), waited)).label("days"),
-                    day_diff(literal(today, Date), t.recv_day).label("days_since"))
+    start_day = _least_date(i.started_on, i.first_day)
+    timed = (select(*[i[n] for n in ("id", "case_id", "area", "anonymous", "recv_day", "applies", "waived", "age")],
+                    start_day.label("start_day"),
+                    case((start_day.is_not(None), day_diff(start_day, i.recv_day))).label("days"),
+                    day_diff(literal(today, Date), i.recv_day).label("days_since"))
              .cte("req_timed").prefix_with("MATERIALIZED"))
     m = timed.c
     state = case(
@@ -189,10 +188,11 @@ class RequestFigures:
         return self.met + self.breached
 
 
-def _request_statement(period: Period, today: date):
-    """One statement for the request table and the monthly trend: the period's requests grouped
-    into a small histogram (area, age, month, waiting days), then rolled up per (area, age), per area
-    and in all (counts and percentiles), and per month; told apart by the first column."""
+def _request_statement(period: Period, today: date, breach_limit: int = BREACH_LIST_LIMIT):
+    """One statement for the request table, the monthly trend and the breach list: the period's
+    requests grouped into a small histogram (area, age, month, waiting days), then rolled up per
+    (area, age), per area and in all (counts and percentiles), and per month; plus the latest
+    `breach_limit` breaches. The period is read once; the rows are told apart by the first column."""
     base = request_base(period, today=today)
     b = base.c
     month = month_key(b.recv_day)
@@ -212,11 +212,20 @@ def _request_statement(period: Period, today: date):
     months = (select(literal("month"), literal(ALL), h.month, func.sum(h.n), func.sum(h.anon), func.sum(h.met),
                      func.sum(h.breached), cast(null(), INT), cast(null(), Float), cast(null(), INT))
               .group_by(h.month))
-    return union_all(groups, months)
+    # The latest breaches, limited before their pseudonyms are looked up. Their days travel as
+    # YYYYMMDD integers in the integer columns (n: received, started: start, met: request id).
+    latest = (select(b.id, b.case_id, b.area, b.recv_day, b.start_day).where(b.state == "breached")
+              .order_by(b.recv_day.desc(), b.id.desc()).limit(breach_limit).subquery("breach_latest"))
+    c = CitizenCase.__table__.c
+    breaches = (select(literal("breach"), latest.c.area, c.pseudonym, ymd_number(latest.c.recv_day), cast(null(), INT),
+                       latest.c.id, cast(null(), INT), ymd_number(latest.c.start_day), cast(null(), Float),
+                       cast(null(), INT))
+                .join_from(latest, CitizenCase.__table__, c.id == latest.c.case_id))
+    return union_all(groups, months, breaches)
 
 
-def _request_rows(db: Session, period: Period, today: date):
-    return db.execute(_request_statement(period, today)).all()
+def _request_rows(db: Session, period: Period, today: date, breach_limit: int = BREACH_LIST_LIMIT):
+    return db.execute(_request_statement(period, today, breach_limit)).all()
 
 
 def request_figures(db: Session, *, period: Period, today: date, rows=None) -> list[RequestFigures]:
@@ -250,26 +259,23 @@ class Breach:
     start: date | None
 
 
-BREACH_LIST_LIMIT = 100
 
-
-def guarantee_breaches(db: Session, *, period: Period, today: date, limit: int = BREACH_LIST_LIMIT) -> list[Breach]:
+def guarantee_breaches(db: Session, *, period: Period, today: date, limit: int = BREACH_LIST_LIMIT,
+                       rows=None) -> list[Breach]:
     """Requests whose 14-day guarantee was not met (pseudonyms only), the latest first, at most `limit`
     (the count of all breaches is in the request table)."""
-    base = request_base(period, today=today)
-    c = CitizenCase.__table__.c
-    rows = db.execute(select(c.pseudonym, base.c.area, base.c.recv_day, base.c.start_day)
-                      .join_from(base, CitizenCase.__table__, c.id == base.c.case_id)
-                      .where(base.c.state == "breached").order_by(base.c.recv_day.desc(), base.c.id.desc())
-                      .limit(limit))
-    return [Breach(x.pseudonym, x.area, _as_date(x.recv_day), _as_date(x.recv_day) + timedelta(days=GUARANTEE_DAYS),
-                   _as_date(x.start_day)) for x in rows]
+    found = [x for x in (rows if rows is not None else _request_rows(db, period, today, limit)) if x.kind == "breach"]
+    found.sort(key=lambda x: (x.n, x.met), reverse=True)  # received day, then request id
+    out = []
+    for x in found:
+        received = _ymd_date(x.n)
+        out.append(Breach(x.g_age, x.g_area, received, received + timedelta(days=GUARANTEE_DAYS),
+                          _ymd_date(x.started)))
+    return out
 
 
-def _as_date(value) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
+def _ymd_date(value) -> date | None:
+    return None if value is None else date(int(value) // 10000, int(value) // 100 % 100, int(value) % 100)
 
 
 @dataclass
@@ -334,23 +340,35 @@ class Statistics:
     extra: dict = field(default_factory=dict)
 
 
-def centre_statistics(db: Session, *, period: Period, now: datetime) -> Statistics:
+PARTS = frozenset({"requests", "complaints", "courses", "revisions", "follow_ups", "counselling"})
+
+
+def centre_statistics(db: Session, *, period: Period, now: datetime, parts: frozenset[str] = PARTS) -> Statistics:
+    """The page's figures; `parts` limits the work to some of them (a CSV needs only its own table's),
+    the others are left empty."""
     from app.stats import counselling, courses
 
     today = local_date(now)
-    rows = _request_rows(db, period, today)
-    stats = Statistics(
-        period=period, today=today,
-        requests=request_figures(db, period=period, today=today, rows=rows),
-        breaches=guarantee_breaches(db, period=period, today=today),
-        months=monthly_requests(db, period=period, today=today, rows=rows),
-        complaints=open_complaints(db, today=today),
-    )
-    stats.extra.update(
-        completion=courses.completion(db, period=period), reasons=courses.ended_by_reason(db, period=period),
-        revisions=courses.overdue_revisions(db, today=today),
-        follow_ups=courses.follow_ups(db, period=period, today=today),
-        counselling=counselling.counselling_use(db, period=period, now=now))
+    tune_for_report(db)
+    stats = Statistics(period=period, today=today, requests=[], breaches=[], months=[], complaints=ComplaintFigures())
+    if "requests" in parts:
+        rows = _request_rows(db, period, today)
+        stats.requests = request_figures(db, period=period, today=today, rows=rows)
+        stats.breaches = guarantee_breaches(db, period=period, today=today, rows=rows)
+        stats.months = monthly_requests(db, period=period, today=today, rows=rows)
+    if "complaints" in parts:
+        stats.complaints = open_complaints(db, today=today)
+    stats.extra.update(completion=[], reasons={}, revisions=[], follow_ups=[], counselling=(0, []))
+    if "courses" in parts:
+        course_rows = courses.course_rows(db, period=period)
+        stats.extra.update(completion=courses.completion(db, period=period, rows=course_rows),
+                           reasons=courses.ended_by_reason(db, period=period, rows=course_rows))
+    if "revisions" in parts:
+        stats.extra["revisions"] = courses.overdue_revisions(db, today=today)
+    if "follow_ups" in parts:
+        stats.extra["follow_ups"] = courses.follow_ups(db, period=period, today=today)
+    if "counselling" in parts:
+        stats.extra["counselling"] = counselling.counselling_use(db, period=period, now=now)
     return stats
 
 

@@ -17,7 +17,7 @@ from app.staff.deps import LEADERSHIP, Leader
 from app.staff.models import ROLE_LABELS
 from app.stats import service
 from app.stats.charts import page_charts
-from app.stats.tables import build_tables, targets_note
+from app.stats.tables import TABLE_PARTS, build_tables, targets_note
 
 router = APIRouter(prefix="/personale/statistik", dependencies=[Depends(staff_session)])
 register_menu_item("/personale/statistik", N_("Statistik"), LEADERSHIP, order=700)
@@ -51,10 +51,10 @@ def statistics_csv(request: Request, table: str, db: DB, now: Now, user: Leader,
         period = service.parse_period(fra, til, now=now)
     except service.PeriodError as err:
         return PlainTextResponse(translate(request, err.message), status_code=422)
-    stats = service.centre_statistics(db, period=period, now=now)
-    found = [t for t in build_tables(stats, language(request)) if t.key == table]
-    if not found:
+    if table not in TABLE_PARTS:
         raise NotFound()
+    stats = service.centre_statistics(db, period=period, now=now, parts=frozenset({TABLE_PARTS[table]}))
+    found = [t for t in build_tables(stats, language(request)) if t.key == table]
     record_access(db, staff=user, case_id=None, action="export_statistics", now=now, detail=table)
     filename = f"statistik-{table}-{period.start.isoformat()}-{period.end.isoformat()}.csv"
     return Response(found[0].csv(), media_type="text/csv; charset=utf-8",

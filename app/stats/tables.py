@@ -81,6 +81,12 @@ def month_label(month: str, gettext) -> str:
     return f"{gettext(MONTH_NAMES[int(mon) - 1])} {year}"
 
 
+# The figures (app.stats.service.PARTS) each table is built from: a CSV computes only these.
+TABLE_PARTS = {"henvendelser": "requests", "maaneder": "requests", "brud": "requests",
+               "faerdigbehandlet": "courses", "forloeb": "courses", "revision": "revisions",
+               "opfoelgning": "follow_ups", "raadgivning": "counselling", "klager": "complaints"}
+
+
 def build_tables(stats: Statistics, lang: str) -> list[Table]:
     _ = translations(lang).gettext
     tables = []

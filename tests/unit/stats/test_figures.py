@@ -111,3 +111,23 @@ def test_an_empty_period_gives_zero_counts_and_no_percentiles(db):
     assert (total.area, total.requests, total.started, total.median_days, total.p90_days) == ("all", 0, 0, None, None)
     assert stats.breaches == [] and stats.complaints.open == 0
     assert [c.ended for c in stats.extra["completion"]] == [0]
+
+
+def test_a_first_appointment_late_in_the_evening_counts_on_its_copenhagen_day(db):
+    """22.30 UTC in summer is 00.30 the next day in Copenhagen: day 15, the guarantee is broken;
+    21.30 UTC is still day 14. The SQL start day equals the requests domain's rule."""
+    from app.appointments.models import Appointment
+    from tests.stats_data import add_request, utc
+    reqs = []
+    for hour in (21, 22):
+        req = add_request(db, area="alcohol", received_at=utc(2026, 7, 1, 8))
+        at = utc(2026, 7, 15, hour, 30)
+        db.add(Appointment(case_id=req.case_id, starts_at=at, starts_treatment=True, created_at=at))
+        reqs.append(req)
+    db.commit()
+    rows = {row.id: row for row in db.execute(service.request_base(PERIOD, today=TODAY).select())}
+    on_time, late = rows[reqs[0].id], rows[reqs[1].id]
+    assert (str(on_time.start_day)[:10], on_time.days, on_time.state) == ("2026-07-15", 14, "met")
+    assert (str(late.start_day)[:10], late.days, late.state) == ("2026-07-16", 15, "breached")
+    for req in reqs:
+        assert guarantee_for(db, req, now=NOW).state.value == rows[req.id].state
