@@ -1,5 +1,5 @@
 """What keeps a citizen page light on a phone: compressed responses, assets cached for good under
-versioned URLs, one deferred minified script, and what a search result needs (a description)."""
+versioned URLs, htmx (minified, deferred) only on pages that use it, and a description for search."""
 
 import html
 import re
@@ -7,6 +7,7 @@ import re
 import pytest
 
 from app.core.web import _static_version
+from tests.factories import make_case, sign_in_citizen
 
 CITIZEN_PAGES = ["/", "/raadgivning", "/behandling", "/behandling/selvtest/audit", "/behandling/selvtest/dudit",
                  "/status", "/klage"]
@@ -60,11 +61,22 @@ def test_html_css_and_js_are_sent_gzip_compressed_when_the_browser_asks(client, 
     assert "Accept-Encoding" in response.headers["Vary"]
 
 
-def test_pages_load_one_stylesheet_and_only_the_minified_htmx_deferred(client):
-    page = client.get("/").text
+@pytest.mark.parametrize("path", CITIZEN_PAGES)
+def test_a_page_without_htmx_attributes_loads_one_stylesheet_and_no_script(client, path):
+    page = client.get(path).text
+    assert " hx-" not in page
     assert len(re.findall(r'<link rel="stylesheet"', page)) == 1
+    assert "<script" not in page and "htmx-config" not in page
+
+
+def test_a_page_using_htmx_loads_the_minified_build_deferred_with_its_safe_config(client, db, clock):
+    _case, code = make_case(db, now=clock.now())
+    sign_in_citizen(client, code)
+    page = client.get("/min-side/beskeder").text
+    assert " hx-post=" in page
     scripts = re.findall(r"<script[^>]*>", page)
     assert len(scripts) == 1 and ".min.js?" in scripts[0] and " defer" in scripts[0]
+    assert '"allowEval":false' in page and '"selfRequestsOnly":true' in page
 
 
 @pytest.mark.parametrize("lang", ["da", "en"])
