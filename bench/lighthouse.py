@@ -20,19 +20,17 @@ from __future__ import annotations
 import argparse
 import contextlib
 import fcntl
-import http.cookiejar
 import json
 import os
 import re
 import subprocess
 import sys
 import tempfile
-import urllib.parse
 import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from weight import DemoServer  # noqa: E402  (same folder: one way to start the demo server)
+from weight import DemoServer, signed_in_opener  # noqa: E402  (same folder: one demo server recipe)
 
 ROOT = Path(__file__).resolve().parent.parent
 LH_DIR = ROOT / "var" / "lh"
@@ -42,7 +40,7 @@ CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-quic --no-f
                 "--disable-background-networking --disable-component-update --disable-sync")
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 TARGETS = {"performance": 95, "accessibility": 100}
-FLOW_ANSWERS = {"booking": "/raadgivning/{id}", "request": "/behandling/send"}  # what a flow measures
+FLOW_ANSWERS = {"booking": "/raadgivning/{id}", "request": "/behandling/send", "selftest": "/behandling/selvtest/audit"}  # what a flow measures
 
 
 def load_average() -> str:
@@ -63,16 +61,10 @@ def locked(path: str | None):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def signed_in_cookie(base: str, code: str) -> tuple[str, str]:
-    """Sign in with a demo code; returns the Cookie header and Min side's HTML (for links)."""
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    form = opener.open(base + "/status").read().decode()
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
-    body = urllib.parse.urlencode({"csrf_token": token, "code": code}).encode()
-    landed = opener.open(base + "/status", data=body)
-    assert landed.url.endswith("/min-side"), "sign-in with a demo code failed"
-    return "; ".join(f"{c.name}={c.value}" for c in jar), landed.read().decode()
+def signed_in_cookie(base: str, code: str) -> str:
+    """The Cookie header of a session signed in with a demo code."""
+    _opener, jar = signed_in_opener(base, code)
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
 def scores_of(report: dict) -> dict[str, int]:
@@ -105,7 +97,7 @@ def run_flow(base: str, kind: str, form_path: str, out: Path) -> dict:
     with tempfile.TemporaryDirectory(prefix="lh-profile-") as profile:
         subprocess.run(["node", str(FLOW), base, kind, form_path, str(out), profile], check=True,
                        env={**os.environ, "NODE_PATH": str(LH_DIR / "node_modules")},
-                       stdout=subprocess.DEVNULL)
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     return json.loads(out.read_text())
 
 
@@ -123,13 +115,13 @@ def pages(server: DemoServer) -> list[tuple[str, str, dict | None]]:
         ("Self-test DUDIT", "/behandling/selvtest/dudit", None),
         ("Sign in with code", "/status", None),
         ("Complaints (signed out)", "/klage", None),
+        ("Self-test result", "flow:selftest:/behandling/selvtest/audit", None),
         ("Booking confirmation (new code)", f"flow:booking:/raadgivning/{first_session}", None),
         ("Treatment request sent (new code)", "flow:request:/behandling", None),
     ]
     for who, extra in (("plan", ["/min-side/plan", "/min-side/beskeder", "/min-side/mine-data"]),
                        ("decision", ["/klage"])):
-        cookie, _html = signed_in_cookie(base, server.codes[who])
-        headers = {"Cookie": cookie}
+        headers = {"Cookie": signed_in_cookie(base, server.codes[who])}
         found.append((f"Min side ({who})", "/min-side", headers))
         found += [(f"{path} (signed in, {who})", path, headers) for path in extra]
     return found
@@ -153,14 +145,21 @@ def main(argv: list[str] | None = None) -> int:
             if args.only and args.only not in label:
                 continue
             out = out_dir / f"lh-{i:02d}.json"
-            with locked(args.lock):
-                load = load_average()
-                if path.startswith("flow:"):
-                    _, kind, form_path = path.split(":", 2)
-                    report = run_flow(server.url, kind, form_path, out)
-                    path = "POST " + FLOW_ANSWERS[kind]
-                else:
-                    report = run_cli(server.url + path, headers, out)
+            try:
+                with locked(args.lock):
+                    load = load_average()
+                    if path.startswith("flow:"):
+                        _, kind, form_path = path.split(":", 2)
+                        path = "POST " + FLOW_ANSWERS[kind]
+                        report = run_flow(server.url, kind, form_path, out)
+                    else:
+                        report = run_cli(server.url + path, headers, out)
+            except subprocess.CalledProcessError as err:
+                failed.append(label)
+                why = (err.stderr or b"").decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
+                rows.append(f"| {label} | `{path}` | – | – | – | – | Lighthouse failed: {why[0][:120]} | {load} |")
+                print(rows[-1], file=sys.stderr, flush=True)
+                continue
             scores = scores_of(report)
             missed = [k for k, target in TARGETS.items() if scores[k] < target]
             if missed:

@@ -1,6 +1,6 @@
 // A Lighthouse user flow for a page that answers a form (the new personal code): fill the form
 // in the browser, clear the HTTP cache, and let Lighthouse measure the navigation the submit starts.
-// Usage: node bench/lighthouse_flow.mjs BASE_URL booking|request FORM_PATH OUT.json PROFILE_DIR
+// Usage: node bench/lighthouse_flow.mjs BASE_URL booking|request|selftest FORM_PATH OUT.json PROFILE_DIR
 // with NODE_PATH pointing at the node_modules that holds lighthouse@12 (bench/lighthouse.py does).
 import {createRequire} from 'node:module';
 import {writeFileSync} from 'node:fs';
@@ -30,6 +30,9 @@ try {
   if (kind === 'booking') {
     for (const id of ['#who-self', '#age-30plus', '#identity-anonymous']) await page.click(id);
     await page.type('#nickname', 'Kim');
+  } else if (kind === 'selftest') {
+    await page.evaluate(() => document.querySelectorAll('form fieldset').forEach(
+      (set) => { set.querySelector('input[type=radio]').checked = true; }));
   } else {
     for (const id of ['#area-alcohol', '#for_whom-self', '#age-30_plus', '#anonymity-anonymous']) await page.click(id);
     await Promise.all([page.waitForNavigation(), page.click(submit)]);

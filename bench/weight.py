@@ -17,6 +17,7 @@ with kB = 1,000 bytes (the stricter reading).
 from __future__ import annotations
 
 import argparse
+import http.cookiejar
 import json
 import os
 import re
@@ -25,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,6 +115,7 @@ class Load:
     with_headers: int = 0
     requests: int = 0
     uncompressed: list[str] = field(default_factory=list)  # HTML/CSS/JS that came without gzip/br
+    compressed: int = 0  # HTML/CSS/JS responses that came gzip/br
     status: int = 0
 
     @property
@@ -163,9 +166,10 @@ def measure(context, name: str, route: str, action) -> Load:
         load.with_headers += sizes["responseBodySize"] + sizes["responseHeadersSize"]
         load.requests += 1
         asked = request.all_headers().get("accept-encoding", "")
+        encoded = headers.get("content-encoding") in ("gzip", "br")
+        load.compressed += kind != "other" and encoded
         # Starlette's GZipMiddleware leaves bodies under 500 bytes alone: nothing to gain there.
-        if (kind != "other" and "gzip" in asked and sizes["responseBodySize"] >= 500
-                and headers.get("content-encoding") not in ("gzip", "br")):
+        if kind != "other" and "gzip" in asked and sizes["responseBodySize"] >= 500 and not encoded:
             load.uncompressed.append(request.url)
     page.close()
     return load
@@ -230,6 +234,23 @@ def sign_in(context, base: str, code: str) -> str:
     landed = context.request.post(base + "/status", form={"csrf_token": token, "code": code})
     assert landed.url.endswith("/min-side"), f"sign-in with a demo code failed ({landed.status})"
     return landed.text()
+
+
+def signed_in_opener(base: str, code: str) -> tuple[urllib.request.OpenerDirector, http.cookiejar.CookieJar]:
+    """A plain HTTP client signed in with a demo code (for Lighthouse's cookie and the asset list)."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    form = opener.open(base + "/status").read().decode()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    landed = opener.open(base + "/status", data=urllib.parse.urlencode({"csrf_token": token, "code": code}).encode())
+    assert landed.url.endswith("/min-side"), "sign-in with a demo code failed"
+    return opener, jar
+
+
+def sign_in_page(server: DemoServer) -> str:
+    """Min side's messages page: the one page that loads every asset there is (CSS and htmx)."""
+    opener, _jar = signed_in_opener(server.url, server.codes["plan"])
+    return opener.open(server.url + "/min-side/beskeder").read().decode()
 
 
 def route_pattern(path: str) -> str:
@@ -322,15 +343,30 @@ def kb(n: int) -> str:
 
 
 def table(loads: list[Load]) -> str:
-    rows = ["| page | route | HTML kB | CSS kB | JS kB | other kB | HTML+CSS+JS kB | with headers kB | requests | verdict |",
-            "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+    rows = ["| page | route | HTML kB | CSS kB | JS kB | other kB | HTML+CSS+JS kB | with headers kB | requests "
+            "| gzip | verdict |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for load in loads:
         b = load.bytes
         verdict = "ok" if not load.problems else "**" + "; ".join(load.problems) + "**"
         rows.append(f"| {load.name} | `{load.route}` | {kb(b['html'])} | {kb(b['css'])} | {kb(b['js'])} | "
                     f"{kb(b['other'])} | {kb(b['html'] + b['css'] + b['js'])} | {kb(load.with_headers)} | "
-                    f"{load.requests} | {verdict} |")
+                    f"{load.requests} | {load.compressed} | {verdict} |")
     return "\n".join(rows)
+
+
+def asset_sizes(base: str, page_html: str) -> list[str]:
+    """Each stylesheet and script as stored and as sent gzip-compressed."""
+    lines = []
+    for url in re.findall(r'(?:href|src)="(/static/[^"]+)"', page_html):
+        plain = len(urllib.request.urlopen(base + url).read())
+        request = urllib.request.Request(base + url, headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request) as response:
+            sent, encoding = len(response.read()), response.headers.get("Content-Encoding")
+            cache = response.headers.get("Cache-Control")
+        lines.append(f"- `{url.split('?')[0]}`: {kb(plain)} kB stored, {kb(sent)} kB sent ({encoding}); "
+                     f"Cache-Control: {cache}")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -344,7 +380,10 @@ def main(argv: list[str] | None = None) -> int:
                 loads = run(server, browser)
             finally:
                 browser.close()
+        assets = asset_sizes(server.url, sign_in_page(server))
     print(table(loads))
+    print("\nAssets (the gzip column counts HTML/CSS/JS responses that came compressed):")
+    print("\n".join(assets))
     heaviest = max(loads, key=lambda l: l.bytes["html"] + l.bytes["css"] + l.bytes["js"])
     print(f"\n{len(loads)} pages; heaviest: {heaviest.name} "
           f"({kb(heaviest.bytes['html'] + heaviest.bytes['css'] + heaviest.bytes['js'])} kB). "
