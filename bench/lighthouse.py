@@ -23,6 +23,7 @@ import fcntl
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -129,10 +130,12 @@ def pages(server: DemoServer) -> list[tuple[str, str, dict | None]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lock", help="hold this flock(1) lock file during each Lighthouse run")
+    parser.add_argument("--lock", help="hold this flock(1) lock file during each Lighthouse run "
+                        "(or run the whole script under flock(1) instead)")
     parser.add_argument("--keep", help="keep every JSON report in this folder")
     parser.add_argument("--only", help="only pages whose label contains this text")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the demo server on kill, too
     if not LIGHTHOUSE.exists():
         print(f"Lighthouse is not installed: npm install --prefix {LH_DIR.relative_to(ROOT)} lighthouse@12",
               file=sys.stderr)
