@@ -19,6 +19,8 @@ CSP = (
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 )
 PUBLIC_PREFIXES = ("/static/", "/favicon.ico", "/healthz", "/robots.txt")
+# The same for every visitor, so a browser or a shared cache may keep them: no cookie may ride along.
+SHARED_ASSETS = ("/static/", "/favicon.ico", "/robots.txt")
 
 
 class BodyTooLarge(Exception):
@@ -95,18 +97,22 @@ class SecurityMiddleware:
                 headers["X-Frame-Options"] = "DENY"
                 headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
                 headers["Cross-Origin-Opener-Policy"] = "same-origin"
-                if path.startswith("/static/"):
+                shared_asset = path.startswith(SHARED_ASSETS) and message["status"] in (200, 304)
+                if shared_asset and path.startswith("/static/"):
                     # Asset URLs carry a content hash (?v=...), so they may be kept for long.
                     headers["Cache-Control"] = "public, max-age=31536000, immutable"
+                elif shared_asset:
+                    headers["Cache-Control"] = "public, max-age=86400"  # fixed URLs: a day
                 else:
                     # Citizens may be on a shared phone: nothing we render may be kept by the browser.
                     headers["Cache-Control"] = "no-store"
                 if self.secure_cookies:
                     headers["Strict-Transport-Security"] = "max-age=31536000"
                 secure = "; Secure" if self.secure_cookies else ""
-                if new_binding:
+                # Cookies are set by pages only: a cached asset must not hand one visitor's cookie to another.
+                if new_binding and not shared_asset:
                     headers.append("Set-Cookie", f"{CSRF_COOKIE}={new_binding}; Path=/; HttpOnly; SameSite=Lax{secure}")
-                if state.get("flash") and message["status"] < 300:
+                if state.get("flash") and message["status"] < 300 and not shared_asset:
                     headers.append("Set-Cookie", f"{FLASH_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{secure}")
                 if self.secure_cookies:
                     raw = message["headers"]

@@ -54,7 +54,7 @@ async def healthz_live():
 
 @router.get("/favicon.ico", include_in_schema=False)
 async def favicon():
-    return FileResponse(STATIC_DIR / "favicon.ico", headers={"Cache-Control": "public, max-age=86400"})
+    return FileResponse(STATIC_DIR / "favicon.ico")  # caching: SecurityMiddleware, as for /static/
 
 
 @router.get("/robots.txt", include_in_schema=False)
