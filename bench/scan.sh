@@ -29,6 +29,34 @@ curl -fs "$BASE/healthz" >/dev/null || { echo "server did not start"; cat "$OUT/
 "$PY" bench/scan_login.py "$BASE" behandler demo-behandler-2026 "$OUT/counsellor" || exit 1
 "$PY" bench/scan_login.py "$BASE" admin demo-admin-2026 "$OUT/admin" || exit 1
 
+# sqlmap first: the wapiti crawlers below submit every form they find (as admin they deactivate
+# colleagues and cancel sessions), which would leave sqlmap's targets gone.
+# sqlmap: the sign-in and intake forms. --csrf-token/--csrf-url fetch a fresh token per request.
+# Level 2 / risk 2 (level 3 adds User-Agent/Referer injection, which the app never reads into SQL).
+sqlmap_run() {  # name seconds url data [extra sqlmap args...]
+  local name=$1 seconds=$2 url=$3 data=$4
+  shift 4
+  seconds=$("$PY" -c "print(max(10, int($seconds * $SQLMAP_SCALE)))")
+  echo "== sqlmap: $name (${seconds}s)"
+  timeout "$seconds" sqlmap -u "$url" --data "$data" --csrf-token csrf_token --csrf-url "$url" --batch \
+    --level 2 --risk 2 --flush-session --output-dir "$OUT/sqlmap" --time-sec 2 --timeout 15 --retries 1 \
+    --disable-coloring -v 1 "$@" >"$OUT/sqlmap-$name.log" 2>&1
+  echo "   exit $? (124 = time limit reached)"
+}
+CSRF="csrf_token=x"
+sqlmap_run status 60 "$BASE/status" "$CSRF&code=ABCD-EFGH-JKMN-PQRS-TVWX" -p code
+# Each wrong password costs an argon2 verification: only the username reaches a query.
+sqlmap_run staff-signin 120 "$BASE/personale/log-ind" "$CSRF&username=behandler&password=wrong-password-1" -p username
+sqlmap_run behandling 60 "$BASE/behandling" "$CSRF&age=30plus&area=alcohol&for_whom=self&anonymity=anonymous&screening="
+sqlmap_run behandling-send 90 "$BASE/behandling/send" \
+  "$CSRF&age=30plus&area=alcohol&for_whom=self&anonymity=anonymous&display_name=Kim&message=Hej&preferred_contact=portal&other_social_problems=no" \
+  --csrf-url "$BASE/behandling"
+SESSION_ID=$(curl -fs "$BASE/api/v1/raadgivning" | "$PY" -c 'import json,sys; d=json.load(sys.stdin); print(d[0]["id"] if d else 1)')
+sqlmap_run raadgivning 75 "$BASE/raadgivning/$SESSION_ID" \
+  "$CSRF&who=self&age=30plus&identity=anonymous&nickname=Kim&mode=in_person"
+sqlmap_run staff-message 75 "$BASE/personale/sager/1/beskeder" "$CSRF&body=Hej" \
+  --csrf-url "$BASE/personale/sager/1" --cookie "$(cat "$OUT/counsellor.header")"
+
 # wapiti's crawler submits the forms it finds: keep it from signing itself out. (Through
 # bench/wapiti_py311.py: wapiti 3.0.4 crashes on any -x pattern under Python 3.11.)
 WAPITI=(/usr/bin/python3 bench/wapiti_py311.py)
@@ -55,32 +83,6 @@ timeout $((WAPITI_STAFF_S + 240)) "${WAPITI[@]}" -u "$BASE/personale" --scope do
   -f json -o "$OUT/wapiti-staff.json" -v 0 --no-bugreport \
   --store-session "$OUT/wapiti-session" >"$OUT/wapiti-staff.log" 2>&1
 echo "   exit $?"
-
-# sqlmap: the sign-in and intake forms. --csrf-token/--csrf-url fetch a fresh token per request.
-# Level 2 / risk 2 (level 3 adds User-Agent/Referer injection, which the app never reads into SQL).
-sqlmap_run() {  # name seconds url data [extra sqlmap args...]
-  local name=$1 seconds=$2 url=$3 data=$4
-  shift 4
-  seconds=$("$PY" -c "print(max(10, int($seconds * $SQLMAP_SCALE)))")
-  echo "== sqlmap: $name (${seconds}s)"
-  timeout "$seconds" sqlmap -u "$url" --data "$data" --csrf-token csrf_token --csrf-url "$url" --batch \
-    --level 2 --risk 2 --flush-session --output-dir "$OUT/sqlmap" --time-sec 2 --timeout 15 --retries 1 \
-    --disable-coloring -v 1 "$@" >"$OUT/sqlmap-$name.log" 2>&1
-  echo "   exit $? (124 = time limit reached)"
-}
-CSRF="csrf_token=x"
-sqlmap_run status 60 "$BASE/status" "$CSRF&code=ABCD-EFGH-JKMN-PQRS-TVWX" -p code
-# Each wrong password costs an argon2 verification: only the username reaches a query.
-sqlmap_run staff-signin 120 "$BASE/personale/log-ind" "$CSRF&username=behandler&password=wrong-password-1" -p username
-sqlmap_run behandling 60 "$BASE/behandling" "$CSRF&age=30plus&area=alcohol&for_whom=self&anonymity=anonymous&screening="
-sqlmap_run behandling-send 90 "$BASE/behandling/send" \
-  "$CSRF&age=30plus&area=alcohol&for_whom=self&anonymity=anonymous&display_name=Kim&message=Hej&preferred_contact=portal&other_social_problems=no" \
-  --csrf-url "$BASE/behandling"
-SESSION_ID=$(curl -fs "$BASE/api/v1/raadgivning" | "$PY" -c 'import json,sys; d=json.load(sys.stdin); print(d[0]["id"] if d else 1)')
-sqlmap_run raadgivning 75 "$BASE/raadgivning/$SESSION_ID" \
-  "$CSRF&who=self&age=30plus&identity=anonymous&nickname=Kim&mode=in_person"
-sqlmap_run staff-message 75 "$BASE/personale/sager/1/beskeder" "$CSRF&body=Hej" \
-  --csrf-url "$BASE/personale/sager/1" --cookie "$(cat "$OUT/counsellor.header")"
 
 echo "== summary"
 "$PY" bench/scan_summary.py "$OUT" | tee "$OUT/summary.txt"
