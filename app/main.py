@@ -17,6 +17,7 @@ from app.core.config import Settings, get_settings, load_centre
 from app.core.db import make_engine
 from app.core.deps import CsrfFailed, Forbidden, NeedsCitizen, NeedsSecondFactor, NeedsStaff, verify_csrf
 from app.core.errors import NotFound
+from app.core.input_guard import ControlCharacters, TextTooLong, install_length_check, refuse_control_characters
 from app.core.i18n import N_
 from app.core.middleware import SecurityMiddleware
 from app.core.security import Signer, configure_argon2_concurrency
@@ -57,7 +58,8 @@ def _install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):
-        return error_response(request, 422)
+        too_long = any(error.get("type") == "string_too_long" for error in exc.errors())
+        return error_response(request, 422, reason="too_long" if too_long else None)
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound):
@@ -67,6 +69,14 @@ def _install_handlers(app: FastAPI) -> None:
     async def out_of_range(request: Request, exc: DataError):
         # e.g. an id beyond PostgreSQL's integer range typed into a URL: nothing by that id exists.
         return error_response(request, 404)
+
+    @app.exception_handler(ControlCharacters)
+    async def control_characters(request: Request, exc: ControlCharacters):
+        return error_response(request, 422, reason="control")
+
+    @app.exception_handler(TextTooLong)
+    async def text_too_long(request: Request, exc: TextTooLong):
+        return error_response(request, 422, reason="too_long")
 
     @app.exception_handler(CsrfFailed)
     async def csrf_failed(request: Request, exc: CsrfFailed):
@@ -102,11 +112,13 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     settings.check()
     centre = load_centre(settings.centre_file)
     configure_argon2_concurrency(settings.argon2_concurrency)
+    install_length_check()
 
     # FastAPI's docs pages load assets from a CDN: off. The OpenAPI document itself is served.
     app = FastAPI(
         title="Rusmiddelportalen API", version="1", docs_url=None, redoc_url=None,
-        openapi_url="/api/v1/openapi.json", dependencies=[Depends(verify_csrf)],
+        openapi_url="/api/v1/openapi.json",
+        dependencies=[Depends(verify_csrf), Depends(refuse_control_characters)],
     )
     app.state.settings = settings
     app.state.centre = centre

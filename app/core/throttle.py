@@ -6,6 +6,7 @@ parallel guesses cannot all slip in under the limit.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -16,6 +17,14 @@ from sqlmodel import Session
 from app.core.models import Throttle
 
 DECAY = timedelta(hours=24)
+KEY_LENGTH = 80  # the column's length
+
+
+def fit_keys(keys: Iterable[str]) -> list[str]:
+    """Keys carry what was typed (e.g. a username); a long one is hashed so it fits its column
+    and still counts against the same row every time."""
+    return [k if len(k) <= KEY_LENGTH else "sha256:" + hashlib.sha256(k.encode("utf-8", "surrogatepass")).hexdigest()
+            for k in keys]
 
 
 class Policy:
@@ -31,7 +40,7 @@ class Policy:
 
 
 def seconds_locked(db: Session, keys: Iterable[str], *, now: datetime) -> float:
-    keys = list(keys)
+    keys = fit_keys(keys)
     rows = db.exec(select(Throttle.locked_until).where(Throttle.key.in_(keys))).all()
     waits = [(row[0] - now).total_seconds() for row in rows if row[0] is not None and row[0] > now]
     return max(waits, default=0.0)
@@ -39,7 +48,7 @@ def seconds_locked(db: Session, keys: Iterable[str], *, now: datetime) -> float:
 
 def reserve_attempt(db: Session, keys: Iterable[str], *, now: datetime, policy: Policy) -> float:
     """Count one attempt on every key. Returns 0 to go ahead, or the seconds left to wait."""
-    keys = list(keys)
+    keys = fit_keys(keys)
     wait = seconds_locked(db, keys, now=now)
     if wait > 0:
         return wait
@@ -62,12 +71,12 @@ def reserve_attempt(db: Session, keys: Iterable[str], *, now: datetime, policy: 
 
 
 def clear(db: Session, keys: Iterable[str]) -> None:
-    db.execute(Throttle.__table__.delete().where(Throttle.__table__.c.key.in_(list(keys))))
+    db.execute(Throttle.__table__.delete().where(Throttle.__table__.c.key.in_(fit_keys(keys))))
 
 
 def refund(db: Session, keys: Iterable[str]) -> None:
     """Take back the attempt a successful sign-in counted: only failures should add up, so an office
     behind one address is not slowed down by its own correct sign-ins."""
     table = Throttle.__table__
-    db.execute(table.update().where(table.c.key.in_(list(keys)), table.c.failures > 0)
+    db.execute(table.update().where(table.c.key.in_(fit_keys(keys)), table.c.failures > 0)
                .values(failures=table.c.failures - 1))
