@@ -88,7 +88,7 @@ def load_average() -> str:
 def start_server(url: str, secret: str, port: int) -> subprocess.Popen:
     """One worker, no access log (uvicorn's is off in `serve`; the app's own is below WARNING)."""
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secret, "LOG_LEVEL": "WARNING",
-           "APP_ENV": "development"}
+           "APP_ENV": "production"}
     proc = subprocess.Popen([sys.executable, "-m", "app", "serve", "--no-migrate", "--host", "127.0.0.1",
                              "--port", str(port)], cwd=ROOT, env=env)
     deadline = time.monotonic() + 30
@@ -127,10 +127,11 @@ def run_wrk(url: str, cookie: str, *, connections: int, seconds: int, gzip: bool
 
 
 def profile(pid: int, seconds: int, out: Path) -> subprocess.Popen:
+    """Samples only the thread holding the GIL: where the CPU goes, not where threads wait for it."""
     spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
     return subprocess.Popen([spy, "record", "--pid", str(pid), "--duration", str(seconds), "--rate", "200",
                              "--format", "speedscope" if out.suffix == ".json" else "flamegraph",
-                             "--output", str(out), "--nonblocking"],
+                             "--output", str(out), "--nonblocking", "--gil"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
