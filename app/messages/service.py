@@ -56,6 +56,10 @@ def thread(db: Session, case_id: int) -> list[Message]:
     return list(db.exec(select(Message).where(Message.case_id == case_id).order_by(Message.sent_at, Message.id)))
 
 
+def message_count(db: Session, case_id: int) -> int:
+    return db.exec(select(func.count()).select_from(Message).where(Message.case_id == case_id)).one()
+
+
 def _mark_read(db: Session, case_id: int, *, from_staff: bool, now: datetime) -> None:
     # Called from GET pages (reading the thread), so it goes through write_aside.
     write_aside(db, update(Message).where(Message.case_id == case_id, Message.from_staff == from_staff,

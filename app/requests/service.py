@@ -316,12 +316,14 @@ def inbox(db: Session, *, now: datetime, area: str | None = None, status: str | 
     total = db.exec(select(func.count()).select_from(TreatmentRequest).where(*filters)).one()
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
-    stmt = (select(TreatmentRequest, CitizenCase).join(CitizenCase, CitizenCase.id == TreatmentRequest.case_id)
-            .where(*filters)
-            .order_by(TreatmentRequest.deadline_on.is_(None), TreatmentRequest.deadline_on,
-                      TreatmentRequest.received_at, TreatmentRequest.id)
-            .limit(per_page).offset((page - 1) * per_page))
-    pairs = db.exec(stmt).all()
+    order = (TreatmentRequest.deadline_on.is_(None), TreatmentRequest.deadline_on, TreatmentRequest.received_at,
+             TreatmentRequest.id)
+    # The page's ids first, then their rows: sorting thousands of bare requests is cheaper than
+    # sorting them joined to their cases.
+    page_ids = select(TreatmentRequest.id).where(*filters).order_by(*order).limit(per_page) \
+        .offset((page - 1) * per_page)
+    pairs = db.exec(select(TreatmentRequest, CitizenCase).join(CitizenCase, CitizenCase.id == TreatmentRequest.case_id)
+                    .where(TreatmentRequest.id.in_(page_ids)).order_by(*order)).all()
     unread = messages.unread_for_staff(db, case_ids=[case.id for _, case in pairs])
     starts = start_dates(db, [req for req, _ in pairs])
     rows = [InboxRow(req, case, guarantee_view(req, starts[req.id], now=now), unread.get(case.id, 0))
