@@ -189,8 +189,9 @@ def main() -> None:
     load_after = load_average()
     ref = (results[REFERENCE]["rps"] + results[REFERENCE + " (again)"]["rps"]) / 2
     report(results, ref, url, args, load_before, load_after)
-    failures = [f"{p}: {r['not200']} responses not 200, {r['socket_errors']} socket errors"
-                for p, r in results.items() if r["not200"] or r["socket_errors"]] + [after_check or ""]
+    failures = [f"{p}: {r['requests']} responses, {r['not200']} not 200, {r['socket_errors']} socket errors"
+                for p, r in results.items() if r["not200"] or r["socket_errors"] or not r["requests"]]
+    failures.append(after_check or "")
     if any(failures):
         raise SystemExit("FAIL\n" + "\n".join(f for f in failures if f))
 
