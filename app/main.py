@@ -14,8 +14,8 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from app.core.clock import Clock
 from app.core.config import Settings, get_settings, load_centre
-from app.core.db import make_engine
-from app.core.deps import CsrfFailed, Forbidden, NeedsCitizen, NeedsSecondFactor, NeedsStaff, verify_csrf
+from app.core.db import READ_ONLY, make_engine
+from app.core.deps import CsrfFailed, DbSlots, Forbidden, NeedsCitizen, NeedsSecondFactor, NeedsStaff, verify_csrf
 from app.core.errors import NotFound
 from app.core.input_guard import ControlCharacters, TextTooLong, install_length_check, refuse_control_characters
 from app.core.i18n import N_
@@ -124,6 +124,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.centre = centre
     app.state.clock = clock or Clock()
     app.state.engine = make_engine(settings.database_url)
+    # GET and HEAD sessions begin deferred on SQLite (see get_db); same pool, no I/O to set up.
+    app.state.read_only_engine = app.state.engine.execution_options(**READ_ONLY)
+    app.state.db_slots = DbSlots(settings.db_concurrency)
     app.state.signer = Signer(settings.secret_key)
     app.state.templates = build_environments(settings, centre)
     configure_notify(settings, centre)

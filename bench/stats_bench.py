@@ -52,9 +52,13 @@ def _cpr(rng: random.Random, received: datetime) -> str:
     return f"{born.day:02d}{born.month:02d}{yy:02d}-{seventh}{rng.randint(0, 999):03d}"
 
 
-def generate(engine, n_cases: int, seed: int = 7) -> dict[str, int]:
+def generate(engine, n_cases: int, seed: int = 7, *, now: datetime = NOW, years: int = YEARS) -> dict[str, int]:
+    """Bulk-insert n_cases cases arriving evenly over the `years` before `now` (ids 1..n_cases).
+
+    Also used by bench/seed.py (the server-speed data set)."""
+    NOW = now  # noqa: N806  (the rows below are dated relative to it)
     rng = random.Random(seed)
-    start = NOW - timedelta(days=365 * YEARS)
+    start = NOW - timedelta(days=365 * years)
     span = (NOW - start).total_seconds()
     counts = dict.fromkeys(("citizen_case", "treatment_request", "appointment", "complaint", "discharge",
                             "treatment_plan", "follow_up", "counselling_session", "counselling_booking"), 0)
@@ -122,12 +126,12 @@ def generate(engine, n_cases: int, seed: int = 7) -> dict[str, int]:
                 if rows[name]:
                     conn.execute(table.insert(), rows[name])
                     counts[name] += len(rows[name])
-        counts |= _counselling(conn, rng, start, n_cases)
+        counts |= _counselling(conn, rng, start, n_cases, NOW)
     return counts
 
 
-def _counselling(conn, rng, start, n_cases) -> dict[str, int]:
-    """Weekly Åben Rådgivning for 10 years, 8 places each, filled from random cases."""
+def _counselling(conn, rng, start, n_cases, NOW) -> dict[str, int]:  # noqa: N803
+    """Weekly Åben Rådgivning over the period, 8 places each, filled from random cases."""
     sessions, bookings = [], []
     day = start.date()
     sid = 0

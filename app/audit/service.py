@@ -4,7 +4,7 @@ the database refuses both (app/audit/append_only.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import insert
 from sqlmodel import Session, select
@@ -42,6 +42,20 @@ def record_access(db: Session, *, staff, case_id: int | None, action: str, now: 
         at=now, staff_id=staff.id, staff_role=staff.role, staff_first_name=staff.first_name,
         case_id=case_id, action=action, detail=detail[:200],
     ))
+
+
+# A list of many cases (the inbox) is logged once per minute per member of staff, not on every
+# view: paging through it or reloading it would otherwise write a row each time.
+LIST_VIEW_INTERVAL = timedelta(minutes=1)
+
+
+def record_list_view(db: Session, *, staff, action: str, now: datetime, interval: timedelta = LIST_VIEW_INTERVAL) -> None:
+    """Log a view of a list that shows no single case, unless the same view was logged within `interval`."""
+    recent = db.exec(select(AccessLogEntry.id).where(
+        AccessLogEntry.case_id.is_(None), AccessLogEntry.at > now - interval,
+        AccessLogEntry.staff_id == staff.id, AccessLogEntry.action == action).limit(1)).first()
+    if recent is None:
+        record_access(db, staff=staff, case_id=None, action=action, now=now)
 
 
 def entries_for_case(db: Session, case_id: int) -> list[AccessLogEntry]:

@@ -63,6 +63,10 @@ class Settings:
     # Bounds the number of argon2 verifications running at once in one process, so a flood of
     # guesses queues up instead of starving ordinary pages of CPU.
     argon2_concurrency: int = 2
+    # Requests holding a database session at once in one process. Waiting happens in the event
+    # loop, before a pooled connection or a worker thread is taken, so a burst of requests queues
+    # instead of filling the thread pool with threads that wait for connections (a deadlock).
+    db_concurrency: int = 10
     # Staff must pass TOTP after the password. Only a demo may turn it off (REQUIRE_STAFF_2FA=false);
     # production refuses to start without it.
     require_staff_2fa: bool = True

@@ -37,7 +37,9 @@ def make_engine(url: str, *, echo: bool = False, immediate: bool = True) -> Engi
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30},
+                               **({} if path in ("", ":memory:") else {"pool_size": POOL_SIZE,
+                                                                      "max_overflow": POOL_OVERFLOW}))
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):
@@ -60,10 +62,15 @@ def make_engine(url: str, *, echo: bool = False, immediate: bool = True) -> Engi
             conn.exec_driver_sql(f"BEGIN {mode}")
 
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
 
 
+# Requests hold at most Settings.db_concurrency sessions at once (app.core.deps.get_db), and each
+# may take one more connection for a write_aside: the pool must have room for both.
+POOL_SIZE = 10
+POOL_OVERFLOW = 20
 READ_ONLY = {"sqlite_begin": "DEFERRED"}
+WRITE = {"sqlite_begin": "IMMEDIATE"}
 
 
 def is_read_only(db: Session) -> bool:
@@ -78,6 +85,8 @@ def write_aside(db: Session, statement) -> None:
     Elsewhere it simply joins the request's transaction."""
     if is_read_only(db):
         with Session(db.get_bind()) as aside:
+            # The request's bind may carry READ_ONLY (see get_db); this transaction only writes.
+            aside.connection(execution_options=WRITE)
             aside.execute(statement)
             aside.commit()
     else:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+import weakref
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 from sqlmodel import Session
 
 from app.core import sessions, throttle
 from app.core.clock import Clock
 from app.core.config import Centre, Settings
-from app.core.db import READ_ONLY
 from app.core.models import WebSession
 
 CITIZEN_COOKIE = "rp_borger"
@@ -39,35 +41,59 @@ class Forbidden(Exception):
     pass
 
 
-def get_db(request: Request) -> Iterator[Session]:
+class DbSlots:
+    """At most `limit` request sessions at once, per event loop (tests run several loops)."""
+
+    def __init__(self, limit: int):
+        self.limit = max(1, limit)
+        self._by_loop: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def __call__(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        slots = self._by_loop.get(loop)
+        if slots is None:
+            slots = self._by_loop[loop] = asyncio.Semaphore(self.limit)
+        return slots
+
+
+async def get_db(request: Request) -> AsyncIterator[Session]:
     """One transaction per request: committed before the response is sent, rolled back on error.
 
-    GET and HEAD must not write (their rare bookkeeping writes go through
-    sessions.write_aside), so on SQLite they read without taking the write lock."""
-    with Session(request.app.state.engine, expire_on_commit=False) as db:
-        if request.method in {"GET", "HEAD"}:
-            db.connection(execution_options=READ_ONLY)
+    Async, so opening and closing the session costs no thread-pool hop; the queries themselves
+    run in the (sync) dependencies and routes that use it, in the thread pool. GET and HEAD must
+    not write (their rare bookkeeping writes go through db.write_aside), so on SQLite they read
+    without taking the write lock, and their commit ends a read-only transaction: cheap enough to
+    run here. Other methods commit in the thread pool (a commit that wrote may wait for the disk)."""
+    state = request.app.state
+    read_only = request.method in {"GET", "HEAD"}
+    async with state.db_slots():
+        db = Session(state.read_only_engine if read_only else state.engine, expire_on_commit=False)
         try:
             yield db
-            db.commit()
+            if read_only:
+                db.commit()
+            else:
+                await run_in_threadpool(db.commit)
         except BaseException:
             db.rollback()
             raise
+        finally:
+            db.close()
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_centre(request: Request) -> Centre:
+async def get_centre(request: Request) -> Centre:
     return request.app.state.centre
 
 
-def get_clock(request: Request) -> Clock:
+async def get_clock(request: Request) -> Clock:
     return request.app.state.clock
 
 
-def get_now(request: Request) -> datetime:
+async def get_now(request: Request) -> datetime:
     return request.app.state.clock.now()
 
 

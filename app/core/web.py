@@ -39,6 +39,9 @@ def build_environments(settings, centre) -> dict[str, Environment]:
             extensions=["jinja2.ext.i18n"],
             trim_blocks=True,
             lstrip_blocks=True,
+            # Checking every template file's mtime on each render costs a stat() per include;
+            # only a developer editing templates needs it.
+            auto_reload=settings.environment == "development",
         )
         env.install_gettext_translations(i18n.translations(lang), newstyle=True)
         env.globals["tr"] = lambda m, _l=lang: i18n.translate_message(_l, m)

@@ -56,6 +56,10 @@ def thread(db: Session, case_id: int) -> list[Message]:
     return list(db.exec(select(Message).where(Message.case_id == case_id).order_by(Message.sent_at, Message.id)))
 
 
+def message_count(db: Session, case_id: int) -> int:
+    return db.exec(select(func.count()).select_from(Message).where(Message.case_id == case_id)).one()
+
+
 def _mark_read(db: Session, case_id: int, *, from_staff: bool, now: datetime) -> None:
     # Called from GET pages (reading the thread), so it goes through write_aside.
     write_aside(db, update(Message).where(Message.case_id == case_id, Message.from_staff == from_staff,
@@ -77,8 +81,15 @@ def unread_for_citizen(db: Session, case_id: int) -> int:
         Message.case_id == case_id, Message.from_staff.is_(True), Message.read_at.is_(None))).one()
 
 
-def unread_for_staff(db: Session) -> dict[int, int]:
-    """Unread citizen messages per case."""
-    rows = db.exec(select(Message.case_id, func.count()).where(
-        Message.from_staff.is_(False), Message.read_at.is_(None)).group_by(Message.case_id)).all()
-    return {case_id: n for case_id, n in rows}
+def unread_for_staff(db: Session, case_ids: list[int] | None = None) -> dict[int, int]:
+    """Unread citizen messages per case (only these cases, when given)."""
+    stmt = select(Message.case_id, func.count()).where(Message.from_staff.is_(False), Message.read_at.is_(None))
+    if case_ids is not None:
+        stmt = stmt.where(Message.case_id.in_(case_ids))
+    return {case_id: n for case_id, n in db.exec(stmt.group_by(Message.case_id)).all()}
+
+
+def unread_total_for_staff(db: Session) -> int:
+    """Unread citizen messages in all cases."""
+    return db.exec(select(func.count()).select_from(Message).where(
+        Message.from_staff.is_(False), Message.read_at.is_(None))).one()

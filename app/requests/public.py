@@ -148,7 +148,7 @@ def requests_panel(db, case, now):
 def messages_panel(db, case, now):
     return Panel("public/requests/panel_messages.html",
                  {"unread": messages.unread_for_citizen(db, case.id),
-                  "count": len(messages.thread(db, case.id))}, order=20)
+                  "count": messages.message_count(db, case.id)}, order=20)
 
 
 def _thread_page(request, db, case, now, *, form=None, errors=None, status=200):

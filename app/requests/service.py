@@ -118,13 +118,24 @@ START_ATTENDANCE = (Attendance.planned.value, Attendance.attended.value)
 def start_date(db: Session, req: TreatmentRequest) -> date | None:
     """The actual start: a recorded start, or the first treatment-starting appointment (planned or
     attended) on or after the request date. Earlier appointments belong to an earlier request."""
-    received_day = local_date(req.received_at)
-    candidates = [req.started_on] if req.started_on else []
-    rows = db.exec(select(Appointment.starts_at).where(
-        Appointment.case_id == req.case_id, Appointment.starts_treatment.is_(True),
-        Appointment.attendance.in_(START_ATTENDANCE)).order_by(Appointment.starts_at)).all()
-    candidates += [d for d in (local_date(r) for r in rows) if d >= received_day][:1]
-    return min(candidates) if candidates else None
+    return start_dates(db, [req])[req.id]
+
+
+def start_dates(db: Session, reqs: list[TreatmentRequest]) -> dict[int, date | None]:
+    """start_date() for many requests with one query (a page of the inbox)."""
+    rows = db.exec(select(Appointment.case_id, Appointment.starts_at).where(
+        Appointment.case_id.in_({r.case_id for r in reqs}), Appointment.starts_treatment.is_(True),
+        Appointment.attendance.in_(START_ATTENDANCE)).order_by(Appointment.starts_at)).all() if reqs else []
+    by_case: dict[int, list[date]] = {}
+    for case_id, starts_at in rows:
+        by_case.setdefault(case_id, []).append(local_date(starts_at))
+    starts = {}
+    for req in reqs:
+        received_day = local_date(req.received_at)
+        candidates = [req.started_on] if req.started_on else []
+        candidates += [d for d in by_case.get(req.case_id, []) if d >= received_day][:1]
+        starts[req.id] = min(candidates) if candidates else None
+    return starts
 
 
 @dataclass
@@ -145,8 +156,12 @@ class GuaranteeView:
 
 
 def guarantee_for(db: Session, req: TreatmentRequest, *, now: datetime) -> GuaranteeView:
+    return guarantee_view(req, start_date(db, req), now=now)
+
+
+def guarantee_view(req: TreatmentRequest, start: date | None, *, now: datetime) -> GuaranteeView:
+    """The guarantee for a request whose start date is already known (see start_dates)."""
     today = local_date(now)
-    start = start_date(db, req)
     state = guarantee_state(received_at=req.received_at, start=start, today=today,
                             not_applicable=not guarantee_applies(req), waived=req.free_choice_at is not None)
     deadline = guarantee_deadline(req.received_at) if guarantee_applies(req) else None
@@ -279,20 +294,41 @@ class InboxRow:
     unread: int
 
 
-def inbox(db: Session, *, now: datetime, area: str | None = None, status: str | None = None) -> list[InboxRow]:
-    """Requests sorted by guarantee deadline (soonest first; no deadline last), with unread counts."""
-    stmt = select(TreatmentRequest, CitizenCase).join(CitizenCase, CitizenCase.id == TreatmentRequest.case_id)
-    if area:
-        stmt = stmt.where(TreatmentRequest.area == area)
-    if status:
-        stmt = stmt.where(TreatmentRequest.status == status)
-    else:
-        stmt = stmt.where(TreatmentRequest.status != RequestStatus.closed.value)
-    stmt = stmt.order_by(TreatmentRequest.deadline_on.is_(None), TreatmentRequest.deadline_on,
-                         TreatmentRequest.received_at)
-    unread = messages.unread_for_staff(db)
-    return [InboxRow(req, case, guarantee_for(db, req, now=now), unread.get(case.id, 0))
-            for req, case in db.exec(stmt).all()]
+INBOX_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    rows: list[InboxRow]
+    page: int  # 1-based, clamped to the pages there are
+    pages: int
+    total: int
+
+
+def inbox(db: Session, *, now: datetime, area: str | None = None, status: str | None = None, page: int = 1,
+          per_page: int | None = None) -> InboxPage:
+    """Requests sorted by guarantee deadline (soonest first; no deadline last), with unread counts,
+    one page at a time: a centre with thousands of open requests must not render them all."""
+    per_page = per_page or INBOX_PAGE_SIZE
+    filters = [TreatmentRequest.area == area] if area else []
+    filters.append(TreatmentRequest.status == status if status
+                   else TreatmentRequest.status != RequestStatus.closed.value)
+    total = db.exec(select(func.count()).select_from(TreatmentRequest).where(*filters)).one()
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    order = (TreatmentRequest.deadline_on.is_(None), TreatmentRequest.deadline_on, TreatmentRequest.received_at,
+             TreatmentRequest.id)
+    # The page's ids first, then their rows: sorting thousands of bare requests is cheaper than
+    # sorting them joined to their cases.
+    page_ids = select(TreatmentRequest.id).where(*filters).order_by(*order).limit(per_page) \
+        .offset((page - 1) * per_page)
+    pairs = db.exec(select(TreatmentRequest, CitizenCase).join(CitizenCase, CitizenCase.id == TreatmentRequest.case_id)
+                    .where(TreatmentRequest.id.in_(page_ids)).order_by(*order)).all()
+    unread = messages.unread_for_staff(db, case_ids=[case.id for _, case in pairs])
+    starts = start_dates(db, [req for req, _ in pairs])
+    rows = [InboxRow(req, case, guarantee_view(req, starts[req.id], now=now), unread.get(case.id, 0))
+            for req, case in pairs]
+    return InboxPage(rows, page, pages, total)
 
 
 def deadline_note(req: TreatmentRequest) -> Msg | None:

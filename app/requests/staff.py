@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 
-from app.audit.service import record_access
+from app.audit.service import record_access, record_list_view
 from app.cases import service as cases
 from app.cases.models import CitizenCase
 from app.cases.panels import build_staff_panels
@@ -44,15 +45,20 @@ def _date(value: str) -> date | None:
 
 
 @router.get("/indbakke")
-def show_inbox(request: Request, db: DB, now: Now, user: Counsellor, area: str = "", status: str = ""):
+def show_inbox(request: Request, db: DB, now: Now, user: Counsellor, area: str = "", status: str = "",
+               side: str = ""):
     area = area if area in {a.value for a in Area} else ""
     status = status if status in {s.value for s in RequestStatus} else ""
-    rows = service.inbox(db, now=now, area=area or None, status=status or None)
-    # The inbox shows many cases at once: one entry for the list, one per case opened from it.
-    record_access(db, staff=user, case_id=None, action="view_inbox", now=now)
+    page = int(side) if side.isdigit() and len(side) < 7 else 1  # anything else: the first page
+    inbox = service.inbox(db, now=now, area=area or None, status=status or None, page=page)
+    # The inbox shows many cases at once: one entry for the list (at most once a minute), one per
+    # case opened from it.
+    record_list_view(db, staff=user, action="view_inbox", now=now)
+    filters = {"area": area, "status": status}
     return render(request, "staff/requests/inbox.html", {
-        "user": user, "rows": rows, "filters": {"area": area, "status": status},
-        "unread_total": sum(messages.unread_for_staff(db).values()), **LABELS,
+        "user": user, "rows": inbox.rows, "inbox": inbox, "filters": filters,
+        "page_url": lambda n: "/personale/indbakke?" + urlencode({**{k: v for k, v in filters.items() if v}, "side": n}),
+        "unread_total": messages.unread_total_for_staff(db), **LABELS,
     })
 
 

@@ -23,7 +23,7 @@ CurrentStaff = Annotated[StaffUser, Depends(current_staff)]
 def require_roles(*roles: Role):
     allowed = {r.value for r in roles}
 
-    def check(user: CurrentStaff) -> StaffUser:
+    async def check(user: CurrentStaff) -> StaffUser:  # async: pure, so no thread-pool hop
         if user.role not in allowed:
             raise Forbidden()
         return user

@@ -107,9 +107,9 @@ def test_inbox_is_sorted_by_deadline_with_no_deadline_last(db, clock):
     _, _, late = submit(db, clock.now())
     _, _, none = submit(db, clock.now() - timedelta(days=5), area="drugs", other_social_problems="no")
     _, _, early = submit(db, clock.now() - timedelta(days=3))
-    rows = service.inbox(db, now=clock.now())
+    rows = service.inbox(db, now=clock.now()).rows
     assert [r.request.id for r in rows] == [early.id, late.id, none.id]
-    assert [r.request.id for r in service.inbox(db, now=clock.now(), area="drugs")] == [none.id]
+    assert [r.request.id for r in service.inbox(db, now=clock.now(), area="drugs").rows] == [none.id]
 
 
 def test_1000_wrong_guesses_get_nowhere_and_the_right_code_works_after_the_window(db, clock, monkeypatch):

@@ -164,3 +164,39 @@ def test_reception_cannot_open_case_pages(client, db, clock):
     sign_in_staff(client, make_staff(db, role="reception", username="rikke", first_name="Rikke"))
     assert client.get(f"/personale/sager/{case.id}").status_code == 403
     assert client.get("/personale/indbakke").status_code == 403
+
+
+def test_inbox_pages_with_prev_and_next_links_that_keep_the_filter(client, db, clock, staff, monkeypatch):
+    monkeypatch.setattr(service, "INBOX_PAGE_SIZE", 2)
+    cases = [submit(db, clock.now() - timedelta(days=10 - i))[0] for i in range(5)]  # soonest deadline first
+    submit(db, clock.now(), area="drugs", other_social_problems="yes")  # filtered out below
+    first = client.get("/personale/indbakke?area=alcohol").text
+    assert [c.pseudonym in first for c in cases] == [True, True, False, False, False]
+    assert "Side 1 af 3 (5 henvendelser)" in first and 'rel="prev"' not in first
+    next_url = re.search(r'href="([^"]+)" rel="next"', first).group(1).replace("&amp;", "&")
+    assert next_url == "/personale/indbakke?area=alcohol&side=2"
+    second = client.get(next_url).text
+    assert [c.pseudonym in second for c in cases] == [False, False, True, True, False]
+    assert 'href="/personale/indbakke?area=alcohol&amp;side=1" rel="prev"' in second
+    last = client.get("/personale/indbakke?area=alcohol&side=999").text  # beyond the end: the last page
+    assert cases[4].pseudonym in last and "Side 3 af 3" in last and 'rel="next"' not in last
+    assert "Side 1 af 3" in client.get("/personale/indbakke?area=alcohol&side=abc").text
+
+
+def test_inbox_without_more_than_one_page_shows_no_pager(client, db, clock, staff):
+    submit(db, clock.now())
+    assert "Sider i indbakken" not in client.get("/personale/indbakke").text
+
+
+def test_inbox_views_are_logged_at_most_once_a_minute_per_member_of_staff(client, db, clock, staff):
+    def inbox_views():
+        db.rollback()
+        return len(db.exec(select(AccessLogEntry).where(AccessLogEntry.action == "view_inbox",
+                                                        AccessLogEntry.staff_id == staff.id)).all())
+    client.get("/personale/indbakke")
+    clock.advance(seconds=30)
+    client.get("/personale/indbakke?side=2")
+    assert inbox_views() == 1
+    clock.advance(seconds=31)
+    client.get("/personale/indbakke")
+    assert inbox_views() == 2
