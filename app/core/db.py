@@ -34,7 +34,7 @@ class UTCDateTime(TypeDecorator):
 
 def make_engine(url: str, *, echo: bool = False, immediate: bool = True) -> Engine:
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
+        path = url.split("///", 1)[1] if "///" in url else ""  # "sqlite://" is in memory too
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30},
