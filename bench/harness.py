@@ -56,6 +56,7 @@ def header(title: str) -> list[str]:
         f"- machine: {platform.node()}, {os.cpu_count()} CPUs ({cpu_model()}), Python {platform.python_version()}",
         f"- commit: {commit}",
         f"- load average at start (1/5/15 min): {load()}",
+        "",
     ]
 
 
@@ -117,7 +118,9 @@ class Server:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--workers", str(self.workers),
              "--host", "127.0.0.1", "--port", str(self.port), "--no-access-log", "--no-proxy-headers",
-             "--log-level", "warning", "--backlog", "2048"],
+             "--log-level", "warning", "--backlog", "2048",
+             # Clients load their forms first and post later, all at once, on the same connection.
+             "--timeout-keep-alive", "300"],
             cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
         deadline = time.time() + timeout
         while time.time() < deadline:
