@@ -187,7 +187,7 @@ def seed_session(url: str, *, capacity: int, days_ahead: int = 1, hour: int = 15
 ANON_FORM = {"who": "self", "age": "30plus", "identity": "anonymous", "nickname": "Kim"}
 BOOKED_TEXT = "Din tid er booket"
 FULL_TEXT = "Der er ikke flere ledige pladser"
-CODE_RE = re.compile(r"\b([0-9A-Z]{4}(?:-[0-9A-Z]{4}){4})\b")
+CODE_RE = re.compile(r'name="code" value="([0-9A-Z]{4}(?:-[0-9A-Z]{4}){4})"')
 
 
 def finish(lines: list[str], failures: list[str]) -> int:
