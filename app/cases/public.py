@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 from typing import Annotated
 
 import anyio
@@ -53,8 +54,9 @@ async def sign_in_with_code(
         if rejected.reason == "throttled":
             # The answer to a throttled attempt comes after a pause that costs the server nothing (no
             # thread, no database connection): a client that guesses as fast as it can is held to one
-            # guess per pause per connection, so a flood cannot crowd out ordinary pages.
-            await anyio.sleep(min(rejected.wait_seconds, settings.throttle_pause_seconds))
+            # guess per pause per connection, so a flood cannot crowd out ordinary pages. The jitter keeps
+            # a flood's connections from coming back in step, as one burst.
+            await anyio.sleep(min(rejected.wait_seconds, settings.throttle_pause_seconds * random.uniform(0.5, 1.5)))
             headers = {"Retry-After": str(math.ceil(rejected.wait_seconds))}
         # What was typed is not echoed back: on a shared screen it should not linger.
         return render(request, "public/cases/status.html", {

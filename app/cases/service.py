@@ -105,8 +105,9 @@ def begin_code_attempt(
 
     Commits: the attempt is counted for good before the verifier is checked, and no lock is held
     during the slow argon2 check. A selector locked by other people's failures does not stop a client
-    that has not used up its own free attempts, so nobody can lock the owner of a code out by
-    guessing at it; the owner's own address is only slowed by its own failures (or a flood from it)."""
+    with no failures of its own (in the last day), so nobody can lock the owner of a code out by
+    guessing at it, while each guessing address gets at most one try at a locked selector; the
+    owner's own address is only slowed by its own failures (or a flood from it)."""
     code = parse_code(typed)
     if code is None:
         # A typo caught by the check character costs no guess: it cannot match any case.
@@ -118,7 +119,7 @@ def begin_code_attempt(
                     .where(CitizenCase.code_selector == code.selector)).first()
     db.commit()
     wait = states[client].wait
-    if not wait and states[selector].wait and states[client].failures >= policy.free:
+    if not wait and states[selector].wait and states[client].failures > 0:
         wait = states[selector].wait
     if wait:
         raise CodeRejected("throttled", wait)
