@@ -1,6 +1,6 @@
 """Overbooking at scale: 500 simultaneous booking POSTs for one Åben Rådgivning session with 20 places.
 
-    .venv/bin/python bench/concurrency.py                    # PostgreSQL (rp_resil), then SQLite
+    .venv/bin/python bench/concurrency.py                    # PostgreSQL (rp_resil_bench), then SQLite
     .venv/bin/python bench/concurrency.py --db pg --requests 500 --capacity 20 --workers 2
     .venv/bin/python bench/concurrency.py --db sqlite
 

@@ -1,7 +1,7 @@
 """Crash: kill -9 the server while 20 clients book, restart, and check that nothing confirmed was lost
 and nothing was half-written.
 
-    .venv/bin/python bench/crash.py                      # SQLite, then PostgreSQL (rp_resil); 3 kills each
+    .venv/bin/python bench/crash.py                      # SQLite, then PostgreSQL (rp_resil_bench); 3 kills each
     .venv/bin/python bench/crash.py --db pg --rounds 5 --clients 20
 
 Each round lays out fresh Åben Rådgivning sessions, starts uvicorn (2 workers) on the same database

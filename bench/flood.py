@@ -2,7 +2,7 @@
 the right code still sign in afterwards?
 
     .venv/bin/python bench/flood.py                      # SQLite (var/bench_flood.db)
-    .venv/bin/python bench/flood.py --pg                 # PostgreSQL (rp_resil on the shared cluster)
+    .venv/bin/python bench/flood.py --pg                 # PostgreSQL (rp_resil_bench on the shared cluster)
     .venv/bin/python bench/flood.py --seconds 10 --clients 50 --window 4
 
 One uvicorn worker on a demo database plus one citizen case whose code we know (the "victim").
@@ -197,7 +197,7 @@ def run_scenario(server: Server, name: str, *, spread: bool, args, victim) -> tu
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--pg", nargs="?", const=DEFAULT_PG, help="PostgreSQL URL (default rp_resil)")
+    parser.add_argument("--pg", nargs="?", const=DEFAULT_PG, help="PostgreSQL URL (default rp_resil_bench)")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20, help="length of each flood")
     parser.add_argument("--quiet-seconds", type=float, default=8, help="pages timed with no flood first")

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
-DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:55432/rp_resil"
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:55432/rp_resil_bench"
 
 
 def free_port() -> int:
