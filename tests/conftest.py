@@ -57,8 +57,9 @@ def database_url(tmp_path, pg_engine) -> str:
 
 @pytest.fixture
 def settings(database_url) -> Settings:
+    # No pause before a throttled answer (tests/web/public/test_status.py checks it with its own).
     return Settings(environment="test", secret_key="test-secret", database_url=database_url,
-                    throttle_base_seconds=1.0)
+                    throttle_base_seconds=1.0, throttle_pause_seconds=0.0)
 
 
 @pytest.fixture

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import math
+import random
 from typing import Annotated
 
+import anyio
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from app.cases import service
 from app.cases.handoff import code_belongs_to, render_new_code, start_citizen_session
@@ -38,21 +41,30 @@ def show_status_form(request: Request):
 
 
 @router.post("/status")
-def sign_in_with_code(
+async def sign_in_with_code(
     request: Request, db: DB, now: Now, settings: AppSettings,
     code: Annotated[str, Form(max_length=200)] = "",
 ):
+    # Async on purpose: a flood of guesses must not occupy the worker threads ordinary pages need.
     try:
-        case = service.authenticate_code(db, code, client_key=client_key(request), now=now,
-                                         policy=throttle_policy(settings))
+        case = await service.authenticate_code(db, code, client_key=client_key(request), now=now,
+                                               policy=throttle_policy(settings))
     except service.CodeRejected as rejected:
+        headers = None
+        if rejected.reason == "throttled":
+            # The answer to a throttled attempt comes after a pause that costs the server nothing (no
+            # thread, no database connection): a client that guesses as fast as it can is held to one
+            # guess per pause per connection, so a flood cannot crowd out ordinary pages. The jitter keeps
+            # a flood's connections from coming back in step, as one burst.
+            await anyio.sleep(min(rejected.wait_seconds, settings.throttle_pause_seconds * random.uniform(0.5, 1.5)))
+            headers = {"Retry-After": str(math.ceil(rejected.wait_seconds))}
         # What was typed is not echoed back: on a shared screen it should not linger.
         return render(request, "public/cases/status.html", {
             "errors": {"code": Msg(MESSAGES[rejected.reason],
                                    minutes=max(1, math.ceil(rejected.wait_seconds / 60)))},
-        }, status=429 if rejected.reason == "throttled" else 422)
+        }, status=429 if rejected.reason == "throttled" else 422, headers=headers)
     response = see_other("/min-side")
-    start_citizen_session(request, response, db, case, now)
+    await run_in_threadpool(start_citizen_session, request, response, db, case, now)
     return response
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
+import anyio.to_thread
 from sqlmodel import Session, select
 
 from app.cases.models import CitizenCase
@@ -12,7 +14,8 @@ from app.core import throttle
 from app.core.errors import NotFound
 from app.core.codes import PersonalCode, generate_code, generate_pseudonym, parse_code
 from app.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
-from app.core.security import hash_secret, verify_secret
+from app.core.db import READ_ONLY
+from app.core.security import hash_secret, verify_secret_async
 from app.core.sessions import end_case_sessions
 
 
@@ -78,25 +81,84 @@ def throttle_keys(selector: str | None, client_key: str) -> list[str]:
     return keys
 
 
-def authenticate_code(
+@dataclass(frozen=True)
+class CodeAttempt:
+    """A guess that passed the throttle and was counted: what the slow check needs."""
+
+    code: PersonalCode
+    client_key: str
+    case_id: int | None  # None: no case has this selector
+    code_hash: str | None
+
+
+def _start_read_only(db: Session) -> None:
+    # Most of a flood is turned away by this read: on SQLite it must not queue for the write lock
+    # (a POST's transaction normally takes it at BEGIN).
+    db.commit()
+    db.connection(execution_options=READ_ONLY)
+
+
+def begin_code_attempt(
     db: Session, typed: str, *, client_key: str, now: datetime, policy: throttle.Policy,
-) -> CitizenCase:
-    """Find the case for a typed code, or raise CodeRejected. Counts every real attempt."""
+) -> CodeAttempt:
+    """Parse, check the throttle, count the attempt and find the case – or raise CodeRejected.
+
+    Commits: the attempt is counted for good before the verifier is checked, and no lock is held
+    during the slow argon2 check. A selector locked by other people's failures does not stop a client
+    with no failures of its own (in the last day), so nobody can lock the owner of a code out by
+    guessing at it, while each guessing address gets at most one try at a locked selector; the
+    owner's own address is only slowed by its own failures (or a flood from it)."""
     code = parse_code(typed)
     if code is None:
         # A typo caught by the check character costs no guess: it cannot match any case.
         raise CodeRejected("malformed")
-    wait = throttle.reserve_attempt(db, throttle_keys(code.selector, client_key), now=now, policy=policy)
+    client, selector = throttle_keys(code.selector, client_key)
+    _start_read_only(db)
+    states = throttle.read_states(db, [client, selector], now=now)
+    found = db.exec(select(CitizenCase.id, CitizenCase.code_hash)
+                    .where(CitizenCase.code_selector == code.selector)).first()
+    db.commit()
+    wait = states[client].wait
+    if not wait and states[selector].wait and states[client].failures > 0:
+        wait = states[selector].wait
     if wait:
         raise CodeRejected("throttled", wait)
-    case = db.exec(select(CitizenCase).where(CitizenCase.code_selector == code.selector)).first()
-    if not verify_secret(case.code_hash if case else None, code.verifier) or case is None:
+    wait = throttle.count_attempt(db, client, now=now, policy=policy)
+    if wait:
+        db.commit()
+        raise CodeRejected("throttled", wait)
+    if found is not None:  # unknown selectors get no row of their own: a flood of them adds nothing
+        throttle.count_attempt(db, selector, now=now, policy=policy, respect_lock=False)
+    db.commit()
+    return CodeAttempt(code, client_key, *(found or (None, None)))
+
+
+def finish_code_attempt(db: Session, attempt: CodeAttempt) -> CitizenCase:
+    """After a verifier matched: the case (unless its code was reissued meanwhile) and the counters."""
+    case = db.get(CitizenCase, attempt.case_id)
+    if case is None or case.code_selector != attempt.code.selector or case.code_hash != attempt.code_hash:
         raise CodeRejected("wrong")
+    client, selector = throttle_keys(attempt.code.selector, attempt.client_key)
     # Success clears the selector's counter, but only takes back this one attempt on the client's:
     # clearing it would let one valid code reset a guessing client's penalty.
-    throttle.clear(db, [f"code-sel:{code.selector}"])
-    throttle.refund(db, [f"code-client:{client_key}"])
+    throttle.clear(db, [selector])
+    throttle.refund(db, [client])
     return case
+
+
+async def authenticate_code(
+    db: Session, typed: str, *, client_key: str, now: datetime, policy: throttle.Policy,
+) -> CitizenCase:
+    """Find the case for a typed code, or raise CodeRejected. Counts every real attempt.
+
+    Throttled and malformed attempts end before any argon2 work; an unknown selector waits as long
+    as a verification takes without spending CPU on one (verify_secret_async); the database work runs
+    in worker threads and a request waiting for a verification slot holds none."""
+    attempt = await anyio.to_thread.run_sync(partial(
+        begin_code_attempt, db, typed, client_key=client_key, now=now, policy=policy))
+    if not await verify_secret_async(attempt.code_hash, attempt.code.verifier):
+        raise CodeRejected("wrong")
+    return await anyio.to_thread.run_sync(finish_code_attempt, db, attempt)
 
 
 def reissue_code(db: Session, case: CitizenCase, *, now: datetime, make_code=generate_code) -> PersonalCode:

@@ -60,6 +60,9 @@ class Settings:
     throttle_free_attempts: int = 5
     throttle_base_seconds: float = 1.0
     throttle_max_seconds: float = 900.0
+    # A throttled code sign-in is answered after this pause (at most the time left): one guess per
+    # pause per connection, however fast the client sends. Waiting costs the server nothing.
+    throttle_pause_seconds: float = 1.0
     # Bounds the number of argon2 verifications running at once in one process, so a flood of
     # guesses queues up instead of starving ordinary pages of CPU.
     argon2_concurrency: int = 2
@@ -116,6 +119,10 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         centre_file=Path(env.get("CENTRE_FILE", str(base.centre_file))),
         require_staff_2fa=_bool(env.get("REQUIRE_STAFF_2FA"), base.require_staff_2fa),
         log_level=env.get("LOG_LEVEL", base.log_level),
+        throttle_free_attempts=int(env.get("THROTTLE_FREE_ATTEMPTS", base.throttle_free_attempts)),
+        throttle_base_seconds=float(env.get("THROTTLE_BASE_SECONDS", base.throttle_base_seconds)),
+        throttle_max_seconds=float(env.get("THROTTLE_MAX_SECONDS", base.throttle_max_seconds)),
+        throttle_pause_seconds=float(env.get("THROTTLE_PAUSE_SECONDS", base.throttle_pause_seconds)),
         notify=notify_settings_from_env(env),
     )
 

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
+import random
 import secrets
 import threading
+import time
+import weakref
 
+import anyio
+import anyio.to_thread
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -14,14 +20,24 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 # argon2id with moderate cost: ~25 ms here. Bounded by a semaphore so a guessing flood queues.
 _hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
 _argon2_slots = threading.BoundedSemaphore(2)
+_slot_count = 2
 # A hash of a random secret, verified when a selector or username is unknown so that
 # timing does not tell whether it exists.
+_started = time.perf_counter()
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+# How long one verification takes here (hashing costs the same), kept as a moving average: what an
+# unknown selector waits instead of spending the CPU (verify_secret_async).
+_typical_seconds = time.perf_counter() - _started
+# One limiter per event loop (one per worker; tests start several loops).
+_async_slots: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter]" = \
+    weakref.WeakKeyDictionary()
 
 
 def configure_argon2_concurrency(slots: int) -> None:
-    global _argon2_slots
-    _argon2_slots = threading.BoundedSemaphore(max(1, slots))
+    global _argon2_slots, _slot_count
+    _slot_count = max(1, slots)
+    _argon2_slots = threading.BoundedSemaphore(_slot_count)
+    _async_slots.clear()
 
 
 def hash_secret(secret: str) -> str:
@@ -36,6 +52,37 @@ def verify_secret(stored_hash: str | None, secret: str) -> bool:
             return _hasher.verify(stored_hash or _DUMMY_HASH, secret) and stored_hash is not None
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
+
+
+def _timed_verify(stored_hash: str, secret: str) -> bool:
+    global _typical_seconds
+    with _argon2_slots:
+        started = time.perf_counter()
+        try:
+            return _hasher.verify(stored_hash, secret)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
+        finally:
+            _typical_seconds = 0.9 * _typical_seconds + 0.1 * (time.perf_counter() - started)
+
+
+async def verify_secret_async(stored_hash: str | None, secret: str) -> bool:
+    """For request handlers. A request waiting for a verification slot holds no worker thread, so a
+    flood of guesses queues here instead of starving ordinary pages of threads. An unknown account
+    (no hash) costs a pause as long as a verification, not the CPU of one: timing still does not tell
+    whether it exists, and guesses at random selectors burn nothing."""
+    if stored_hash is None:
+        await anyio.sleep(_typical_seconds * random.uniform(0.9, 1.2))
+        return False
+    loop = asyncio.get_running_loop()
+    limiter = _async_slots.get(loop)
+    if limiter is None:
+        limiter = _async_slots[loop] = anyio.CapacityLimiter(_slot_count)
+    return await anyio.to_thread.run_sync(_timed_verify, stored_hash, secret, limiter=limiter)
+
+
+def typical_verify_seconds() -> float:
+    return _typical_seconds
 
 
 def new_token(nbytes: int = 32) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
+from starlette.concurrency import run_in_threadpool
 
 from app.cases.handoff import hand_over_new_code
 from app.cases.models import CitizenCase
@@ -80,6 +81,13 @@ def continue_request(request: Request, age: Annotated[str, Form(max_length=20)] 
 @router.post("/behandling/send")
 async def send_request(request: Request, db: DB, now: Now):
     form = await request.form()
+    # The rest touches the database and hashes the new code (argon2): in a worker thread. Run on the
+    # event loop it would stall every request of this worker – and on SQLite wait for a write lock that
+    # a request needing this very loop to finish holds (found by bench/crash.py).
+    return await run_in_threadpool(_send_request, request, db, now, form)
+
+
+def _send_request(request: Request, db, now, form):
     # Over-long values are kept and refused with a message by the validation, never silently dropped.
     data = {k: v for k, v in form.items() if isinstance(v, str)}
     parsed = forms.parse_step2(data, [v for v in form.getlist("help_wanted") if isinstance(v, str)],

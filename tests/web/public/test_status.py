@@ -1,10 +1,14 @@
 """/status: the personal code signs a citizen in to their own case, and nothing else."""
 
+import time
+
 from sqlmodel import select
 
 from app.cases import service
 from app.core.deps import CITIZEN_COOKIE
 from app.core.models import Throttle
+from app.main import create_app
+from tests.conftest import PortalClient
 from tests.factories import make_case, sign_in_citizen
 
 
@@ -95,3 +99,18 @@ def test_many_wrong_guesses_get_nowhere_and_the_right_code_works_after_the_windo
     assert client.submit("/status", {"code": code.display}).status_code == 429
     clock.advance(minutes=16)
     sign_in_citizen(client, code)
+
+
+def test_throttled_attempt_is_answered_after_a_pause_with_retry_after(settings, db, clock):
+    """A client guessing as fast as it can gets one answer per pause (0.5–1.5 × the setting): the flood
+    slows itself down."""
+    app = create_app(settings.with_(throttle_pause_seconds=0.3), clock=clock)
+    _, code = make_case(db, now=clock.now())
+    with PortalClient(app, base_url="http://testserver") as client:
+        while client.submit("/status", {"code": service.generate_code().display}).status_code != 429:
+            pass
+        started = time.perf_counter()
+        response = client.submit("/status", {"code": code.display})
+        assert response.status_code == 429 and time.perf_counter() - started >= 0.15
+        assert int(response.headers["retry-after"]) >= 1
+    app.state.engine.dispose()
