@@ -5,7 +5,7 @@ Needs npm `lighthouse@12` (Node 20; 13.x wants Node 22) in a local, uncommitted 
 
     npm install --prefix var/lh lighthouse@12
     .venv/bin/python bench/lighthouse.py                          # every page
-    .venv/bin/python bench/lighthouse.py --lock /work/wt/bench.lock   # each run under a shared lock
+    .venv/bin/python bench/lighthouse.py --lock var/bench.lock   # each run under a shared lock
 
 Plain pages go through the Lighthouse CLI (the TOOLING.md recipe: a fresh Chromium profile per run,
 no network beyond 127.0.0.1); signed-in pages get the session cookie with --extra-headers; the pages

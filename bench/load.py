@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/seed.py                  # once: the data set and cookies (var/bench_speed.json)
     .venv/bin/python bench/load.py                  # fresh sessions, then the run
-    flock /work/wt/bench.lock .venv/bin/python bench/load.py     # for figures that go into a README
+    .venv/bin/python bench/load.py     # for figures that go into a README
     .venv/bin/python bench/load.py --profile /min-side   # py-spy record of the server during that page
 
 Each page is fetched once with httpx first and must be a 200 with its real content (the cookies

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Security scans of a demo server on 127.0.0.1 with wapiti and sqlmap (Debian packages).
 # Reports go to var/scan/<UTC time>/ (not committed); a summary is printed at the end.
-#   flock /work/wt/bench.lock bench/scan.sh        # the scans load the machine: take the lock
+#   bench/scan.sh        # the scans load the machine: take the lock
 # Time limits keep the whole run under about 15 minutes:
 #   WAPITI_PUBLIC_S (default 210) and WAPITI_STAFF_S (150) seconds of wapiti, and a budget per sqlmap
 #   target (SQLMAP_SCALE=0.5 halves them all for a quick look).

@@ -151,8 +151,8 @@ async def authenticate_code(
 ) -> CitizenCase:
     """Find the case for a typed code, or raise CodeRejected. Counts every real attempt.
 
-    Throttled and malformed attempts end before any argon2 work; an unknown selector waits as long
-    as a verification takes without spending CPU on one (verify_secret_async); the database work runs
+    Throttled and malformed attempts end before any argon2 work; an unknown selector costs one
+    verification against a dummy hash, like a known one (verify_secret_async); the database work runs
     in worker threads and a request waiting for a verification slot holds none."""
     attempt = await anyio.to_thread.run_sync(partial(
         begin_code_attempt, db, typed, client_key=client_key, now=now, policy=policy))

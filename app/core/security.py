@@ -25,8 +25,8 @@ _slot_count = 2
 # timing does not tell whether it exists.
 _started = time.perf_counter()
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
-# How long one verification takes here (hashing costs the same), kept as a moving average: what an
-# unknown selector waits instead of spending the CPU (verify_secret_async).
+# How long one verification takes here (hashing costs the same), kept as a moving average (the
+# throttle's pause is measured against it).
 _typical_seconds = time.perf_counter() - _started
 # One limiter per event loop (one per worker; tests start several loops).
 _async_slots: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter]" = \
@@ -69,16 +69,15 @@ def _timed_verify(stored_hash: str, secret: str) -> bool:
 async def verify_secret_async(stored_hash: str | None, secret: str) -> bool:
     """For request handlers. A request waiting for a verification slot holds no worker thread, so a
     flood of guesses queues here instead of starving ordinary pages of threads. An unknown account
-    (no hash) costs a pause as long as a verification, not the CPU of one: timing still does not tell
-    whether it exists, and guesses at random selectors burn nothing."""
-    if stored_hash is None:
-        await anyio.sleep(_typical_seconds * random.uniform(0.9, 1.2))
-        return False
+    (no hash) is verified against the dummy hash through the same queue (DESIGN.md): the same work and
+    the same wait, so timing does not tell whether it exists, even when the queue is long. Throttled
+    guesses never get this far, which is what keeps a flood cheap."""
     loop = asyncio.get_running_loop()
     limiter = _async_slots.get(loop)
     if limiter is None:
         limiter = _async_slots[loop] = anyio.CapacityLimiter(_slot_count)
-    return await anyio.to_thread.run_sync(_timed_verify, stored_hash, secret, limiter=limiter)
+    matched = await anyio.to_thread.run_sync(_timed_verify, stored_hash or _DUMMY_HASH, secret, limiter=limiter)
+    return matched and stored_hash is not None
 
 
 def typical_verify_seconds() -> float:
