@@ -18,7 +18,7 @@ from app.core.codes import normalise_group
 from app.core.errors import NotFound
 from app.cases.panels import build_panels
 from app.core import sessions
-from app.core.deps import CITIZEN_COOKIE, DB, AppSettings, CitizenSession, Now, client_key, throttle_policy
+from app.core.deps import CITIZEN_COOKIE, DB, AppSettings, CitizenSession, Now, WaitingDB, client_key, throttle_policy
 from app.core.i18n import Msg, N_
 from app.core.web import render, safe_next, see_other, translate
 
@@ -42,15 +42,17 @@ def show_status_form(request: Request):
 
 @router.post("/status")
 async def sign_in_with_code(
-    request: Request, db: DB, now: Now, settings: AppSettings,
+    request: Request, db: WaitingDB, now: Now, settings: AppSettings,
     code: Annotated[str, Form(max_length=200)] = "",
 ):
-    # Async on purpose: a flood of guesses must not occupy the worker threads ordinary pages need.
+    # Async on purpose: a flood of guesses must not occupy the worker threads ordinary pages need,
+    # nor database slots (WaitingDB): each phase ends its transaction before argon2 or the pause.
     try:
         case = await service.authenticate_code(db, code, client_key=client_key(request), now=now,
                                                policy=throttle_policy(settings))
     except service.CodeRejected as rejected:
         headers = None
+        await run_in_threadpool(db.rollback)  # no connection held while we pause or render
         if rejected.reason == "throttled":
             # The answer to a throttled attempt comes after a pause that costs the server nothing (no
             # thread, no database connection): a client that guesses as fast as it can is held to one

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import weakref
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Annotated
 
@@ -56,6 +57,24 @@ class DbSlots:
         return slots
 
 
+@asynccontextmanager
+async def _request_session(request: Request) -> AsyncIterator[Session]:
+    state = request.app.state
+    read_only = request.method in {"GET", "HEAD"}
+    db = Session(state.read_only_engine if read_only else state.engine, expire_on_commit=False)
+    try:
+        yield db
+        if read_only:
+            db.commit()
+        else:
+            await run_in_threadpool(db.commit)
+    except BaseException:
+        db.rollback()
+        raise
+    finally:
+        db.close()
+
+
 async def get_db(request: Request) -> AsyncIterator[Session]:
     """One transaction per request: committed before the response is sent, rolled back on error.
 
@@ -63,22 +82,19 @@ async def get_db(request: Request) -> AsyncIterator[Session]:
     run in the (sync) dependencies and routes that use it, in the thread pool. GET and HEAD must
     not write (their rare bookkeeping writes go through db.write_aside), so on SQLite they read
     without taking the write lock, and their commit ends a read-only transaction: cheap enough to
-    run here. Other methods commit in the thread pool (a commit that wrote may wait for the disk)."""
-    state = request.app.state
-    read_only = request.method in {"GET", "HEAD"}
-    async with state.db_slots():
-        db = Session(state.read_only_engine if read_only else state.engine, expire_on_commit=False)
-        try:
+    run here. Other methods commit in the thread pool (a commit that wrote may wait for the disk).
+    At most db_concurrency requests hold a session at once (DbSlots)."""
+    async with request.app.state.db_slots():
+        async with _request_session(request) as db:
             yield db
-            if read_only:
-                db.commit()
-            else:
-                await run_in_threadpool(db.commit)
-        except BaseException:
-            db.rollback()
-            raise
-        finally:
-            db.close()
+
+
+async def get_db_unslotted(request: Request) -> AsyncIterator[Session]:
+    """The same session without a DbSlots slot, for a route that spends most of its time waiting
+    (argon2, a throttle pause) and ends its transaction before it waits: a slot held through those
+    waits would let a flood of code guesses starve every ordinary page of slots."""
+    async with _request_session(request) as db:
+        yield db
 
 
 async def get_settings(request: Request) -> Settings:
@@ -98,6 +114,7 @@ async def get_now(request: Request) -> datetime:
 
 
 DB = Annotated[Session, Depends(get_db, scope="function")]
+WaitingDB = Annotated[Session, Depends(get_db_unslotted, scope="function")]
 Now = Annotated[datetime, Depends(get_now)]
 AppSettings = Annotated[Settings, Depends(get_settings)]
 AppCentre = Annotated[Centre, Depends(get_centre)]

@@ -114,3 +114,48 @@ def test_throttled_attempt_is_answered_after_a_pause_with_retry_after(settings, 
         assert response.status_code == 429 and time.perf_counter() - started >= 0.15
         assert int(response.headers["retry-after"]) >= 1
     app.state.engine.dispose()
+
+
+def test_a_throttled_guess_holds_no_database_slot_while_it_pauses(settings, db, clock):
+    """With a single database slot, an ordinary page is served while a throttled code guess waits out
+    its pause: a flood of paused guesses cannot starve the pages everyone else needs."""
+    import asyncio
+
+    import httpx
+
+    from app.core.web import CSRF_COOKIE
+
+    app = create_app(settings.with_(throttle_pause_seconds=1.0, db_concurrency=1), clock=clock)
+
+    async def scenario() -> tuple[int, float, float]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as guesser, \
+                httpx.AsyncClient(transport=transport, base_url="http://testserver") as reader:
+            await guesser.get("/healthz")
+            token = app.state.signer.csrf_token(guesser.cookies[CSRF_COOKIE])
+
+            async def guess():
+                return await guesser.post("/status", data={"csrf_token": token,
+                                                           "code": service.generate_code().display})
+            while (await guess()).status_code != 429:
+                pass
+
+            async def timed_guess():
+                started = time.perf_counter()
+                response = await guess()
+                return response.status_code, time.perf_counter() - started
+
+            async def timed_page():
+                await asyncio.sleep(0.1)  # the guess is paused by now
+                started = time.perf_counter()
+                response = await reader.get("/raadgivning")
+                assert response.status_code == 200
+                return time.perf_counter() - started
+
+            (status, guess_took), page_took = await asyncio.gather(timed_guess(), timed_page())
+            return status, guess_took, page_took
+
+    status, guess_took, page_took = asyncio.run(scenario())
+    app.state.engine.dispose()
+    assert status == 429 and guess_took >= 0.45
+    assert page_took < guess_took - 0.1
