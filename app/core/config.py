@@ -123,6 +123,7 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         throttle_base_seconds=float(env.get("THROTTLE_BASE_SECONDS", base.throttle_base_seconds)),
         throttle_max_seconds=float(env.get("THROTTLE_MAX_SECONDS", base.throttle_max_seconds)),
         throttle_pause_seconds=float(env.get("THROTTLE_PAUSE_SECONDS", base.throttle_pause_seconds)),
+        db_concurrency=int(env.get("DB_CONCURRENCY", base.db_concurrency)),
         notify=notify_settings_from_env(env),
     )
 
