@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import case, delete, exists, func, literal, or_, select, union_all
+from sqlalchemy import case, exists, func, literal, or_, select, union_all
 
 from app.appointments.models import Appointment, AppointmentKind
 from app.booking.models import CounsellingBooking, CounsellingSession, BookingStatus
@@ -26,7 +26,7 @@ from app.decisions.models import Decision, LegalBasis, TreatmentType
 from app.messages.models import Message
 from app.plans.models import Discharge, FollowUp, GoalComment, PlanGoal, PlanVersion, TreatmentPlan
 from app.requests.models import RequestStatus, TreatmentRequest
-from app.retention.service import PurgeContext, register_purge_rule
+from app.retention.service import PurgeContext, delete_cases, register_purge_rule
 
 
 def years_before(moment: datetime, years: int) -> datetime:
@@ -85,12 +85,7 @@ def expired_closed_cases(db, ctx: PurgeContext) -> list[int]:
 
 
 def purge_expired_closed_cases(db, ctx: PurgeContext) -> int:
-    ids = expired_closed_cases(db, ctx)
-    if not ids:
-        return 0
-    # Rows hanging off a case go with it (ON DELETE CASCADE); the access log has no foreign keys.
-    result = db.execute(delete(CitizenCase).where(CitizenCase.id.in_(ids)))
-    return result.rowcount or 0
+    return delete_cases(db, expired_closed_cases(db, ctx))
 
 
 register_purge_rule("closed_cases_past_retention", purge_expired_closed_cases)

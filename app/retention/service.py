@@ -100,14 +100,18 @@ def unvisited_anonymous_cases(db: Session, ctx: PurgeContext) -> list[int]:
     return [i for i in ids if i not in held]
 
 
-def purge_unvisited_anonymous_cases(db: Session, ctx: PurgeContext) -> int:
-    """Delete them; rows hanging off a case go with it (ON DELETE CASCADE). No access-log row exists
-    for such a case by definition, so the append-only log is never touched."""
-    ids = unvisited_anonymous_cases(db, ctx)
+def delete_cases(db: Session, ids: list[int]) -> int:
+    """Rows hanging off a case go with it (ON DELETE CASCADE); the access log has no foreign keys
+    and is never touched."""
     if not ids:
         return 0
     result = db.execute(delete(CitizenCase).where(CitizenCase.id.in_(ids)))
     return result.rowcount or 0
+
+
+def purge_unvisited_anonymous_cases(db: Session, ctx: PurgeContext) -> int:
+    """No access-log row exists for such a case by definition."""
+    return delete_cases(db, unvisited_anonymous_cases(db, ctx))
 
 
 register_purge_rule("web_sessions", purge_ended_sessions)
