@@ -16,6 +16,7 @@ The PostgreSQL database's public schema is dropped and rebuilt.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import random
 import sys
@@ -134,7 +135,7 @@ def make_sessions(url: str, secret: str = BENCH_SECRET) -> dict[str, str]:
     with transaction(engine) as db:
         code = citizen_case(db, now)
     with transaction(engine) as db:
-        case = cases.authenticate_code(db, code, client_key="bench", now=now, policy=policy)
+        case = asyncio.run(cases.authenticate_code(db, code, client_key="bench", now=now, policy=policy))
         citizen_token = sessions.start_session(db, kind=sessions.CITIZEN, case_id=case.id, now=now)
         user = staff_service.authenticate_staff(db, username=COUNSELLOR[0], password=COUNSELLOR[1],
                                                 client_key="bench", now=now, policy=policy)
