@@ -5,10 +5,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-import random
 import secrets
 import threading
-import time
 import weakref
 
 import anyio
@@ -23,11 +21,7 @@ _argon2_slots = threading.BoundedSemaphore(2)
 _slot_count = 2
 # A hash of a random secret, verified when a selector or username is unknown so that
 # timing does not tell whether it exists.
-_started = time.perf_counter()
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
-# How long one verification takes here (hashing costs the same), kept as a moving average (the
-# throttle's pause is measured against it).
-_typical_seconds = time.perf_counter() - _started
 # One limiter per event loop (one per worker; tests start several loops).
 _async_slots: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter]" = \
     weakref.WeakKeyDictionary()
@@ -54,34 +48,17 @@ def verify_secret(stored_hash: str | None, secret: str) -> bool:
             return False
 
 
-def _timed_verify(stored_hash: str, secret: str) -> bool:
-    global _typical_seconds
-    with _argon2_slots:
-        started = time.perf_counter()
-        try:
-            return _hasher.verify(stored_hash, secret)
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
-            return False
-        finally:
-            _typical_seconds = 0.9 * _typical_seconds + 0.1 * (time.perf_counter() - started)
-
-
 async def verify_secret_async(stored_hash: str | None, secret: str) -> bool:
-    """For request handlers. A request waiting for a verification slot holds no worker thread, so a
-    flood of guesses queues here instead of starving ordinary pages of threads. An unknown account
-    (no hash) is verified against the dummy hash through the same queue (DESIGN.md): the same work and
-    the same wait, so timing does not tell whether it exists, even when the queue is long. Throttled
-    guesses never get this far, which is what keeps a flood cheap."""
+    """verify_secret for request handlers. A request waiting for a verification slot holds no worker
+    thread, so a flood of guesses queues here instead of starving ordinary pages of threads. An unknown
+    account goes through the same queue to the same dummy-hash work (DESIGN.md), so timing does not
+    tell whether it exists, even when the queue is long. Throttled guesses never get this far, which
+    is what keeps a flood cheap."""
     loop = asyncio.get_running_loop()
     limiter = _async_slots.get(loop)
     if limiter is None:
         limiter = _async_slots[loop] = anyio.CapacityLimiter(_slot_count)
-    matched = await anyio.to_thread.run_sync(_timed_verify, stored_hash or _DUMMY_HASH, secret, limiter=limiter)
-    return matched and stored_hash is not None
-
-
-def typical_verify_seconds() -> float:
-    return _typical_seconds
+    return await anyio.to_thread.run_sync(verify_secret, stored_hash, secret, limiter=limiter)
 
 
 def new_token(nbytes: int = 32) -> str:

@@ -47,8 +47,8 @@ def _outcome(db, typed, client, now, policy=POLICY) -> str:
 def verifications(monkeypatch) -> list[int]:
     """Every argon2 verification a sign-in attempt spends."""
     spent: list[int] = []
-    real = security._timed_verify
-    monkeypatch.setattr(security, "_timed_verify", lambda h, s: spent.append(1) or real(h, s))
+    real = security.verify_secret
+    monkeypatch.setattr(security, "verify_secret", lambda h, s: spent.append(1) or real(h, s))
     return spent
 
 
