@@ -149,13 +149,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     lines = harness.header("Booking concurrency: no overbooking at 500 simultaneous requests")
-    failures: list[str] = []
-    for db in args.db.split(","):
-        url = args.pg_url if db == "pg" else harness.sqlite_url("bench_concurrency.db")
-        got, failed = run("PostgreSQL 15" if db == "pg" else "SQLite (file, WAL)", url, args)
-        lines += got
-        failures += failed
-    return harness.finish(lines, failures)
+    return harness.run_on_databases(lines, args, run, sqlite_file="bench_concurrency.db", sqlite_label="SQLite (file, WAL)")
 
 
 if __name__ == "__main__":

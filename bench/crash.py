@@ -222,13 +222,7 @@ def main() -> int:
     lines.append(f"- {args.clients} clients, {args.workers} uvicorn workers, {args.sessions} new sessions of "
                  f"{args.capacity} places a round, SIGKILL to the whole server process group after {args.kill_min:g}–{args.kill_max:g} s")
     lines.append("")
-    failures: list[str] = []
-    for db in args.db.split(","):
-        url = args.pg_url if db == "pg" else harness.sqlite_url("bench_crash.db")
-        got, failed = run("PostgreSQL 15" if db == "pg" else "SQLite (file, WAL, synchronous=NORMAL)", url, args)
-        lines += got
-        failures += failed
-    return harness.finish(lines, failures)
+    return harness.run_on_databases(lines, args, run, sqlite_file="bench_crash.db", sqlite_label="SQLite (file, WAL, synchronous=NORMAL)")
 
 
 if __name__ == "__main__":

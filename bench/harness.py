@@ -190,6 +190,18 @@ FULL_TEXT = "Der er ikke flere ledige pladser"
 CODE_RE = re.compile(r'name="code" value="([0-9A-Z]{4}(?:-[0-9A-Z]{4}){4})"')
 
 
+def run_on_databases(lines: list[str], args, run, *, sqlite_file: str, sqlite_label: str) -> int:
+    """Run one bench on each database named in --db (pg, sqlite), then print the result and the
+    exit status: `run(label, url, args)` returns its markdown lines and its failed checks."""
+    failures: list[str] = []
+    for db in args.db.split(","):
+        url = args.pg_url if db == "pg" else sqlite_url(sqlite_file)
+        got, failed = run("PostgreSQL 15" if db == "pg" else sqlite_label, url, args)
+        lines += got
+        failures += failed
+    return finish(lines, failures)
+
+
 def finish(lines: list[str], failures: list[str]) -> int:
     lines += ["", f"- load average at end: {load()}"]
     if failures:
