@@ -51,10 +51,11 @@ def _crawl(page, base: str, starts: list[str], allowed, width: int, browser, bro
         seen.add(pattern)
         response = page.goto(base + path)
         assert response is not None and response.status == 200, f"{path}: {response and response.status}"
-        wide = page.evaluate("""w => [...document.querySelectorAll('body *')]
-            .filter(e => e.getBoundingClientRect().right > w + 0.5)
-            .map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').trim().slice(0, 40))""", width)
-        assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{path} scrolls sideways: {wide}"
+        if page.evaluate("document.documentElement.scrollWidth") > width:
+            wide = page.evaluate("""w => [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > w + 0.5)
+                .map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').trim().slice(0, 40))""", width)
+            raise AssertionError(f"{path} scrolls sideways: {wide}")
         assert_accessible(page, browser, browser_context_args)
         hrefs = page.eval_on_selector_all("a[href]:not([download])", "els => els.map(e => e.getAttribute('href'))")
         for href in hrefs:
