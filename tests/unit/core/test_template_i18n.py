@@ -1,0 +1,74 @@
+"""Constant template strings are translated when the template is compiled, with exactly the result the
+i18n extension's newstyle gettext gives at render time."""
+
+from __future__ import annotations
+
+import gettext
+
+import pytest
+from jinja2 import DictLoader, Environment
+
+from app.core import i18n
+from app.core.template_i18n import CompileTimeGettext
+
+TEMPLATES = {
+    "plain.html": '{{ _("Min side") }}',
+    "values.html": '{{ _("Hej %(name)s.", name=who) }}',
+    "percent.html": '{{ _("100%% sikkert") }}',
+    "set.html": '{% set x = _("Log ud") %}[{{ x }}]',
+    "macro.html": '{% macro m() %}{{ _("Log ud") }}{% endmacro %}{{ m() }}',
+    "shadowed.html": '{% set _ = upper %}{{ _("Min side") }}',
+    "dynamic.html": '{{ _(message) }}',
+    "text.txt": '{{ _("Hej %(name)s.", name=who) }}',
+}
+
+
+class Catalogue(gettext.NullTranslations):
+    def gettext(self, message):
+        return {"Min side": "My page", "Hej %(name)s.": "Hi <b>%(name)s</b>.", "Log ud": "Sign out"}.get(
+            message, message)
+
+
+def environment(compile_time: bool) -> Environment:
+    env = Environment(loader=DictLoader(TEMPLATES), autoescape=lambda name: name.endswith(".html"),
+                      extensions=["jinja2.ext.i18n"])
+    env.install_gettext_translations(Catalogue(), newstyle=True)
+    if compile_time:
+        env.code_generator_class = CompileTimeGettext
+        env.compile_time_translations = Catalogue()
+    return env
+
+
+CONTEXT = {"who": "<script>", "message": "Min side", "upper": str.upper}
+
+
+@pytest.mark.parametrize("name", sorted(TEMPLATES))
+def test_compiled_translation_renders_exactly_as_runtime_gettext(name):
+    at_runtime = environment(False).get_template(name).render(**CONTEXT)
+    at_compile_time = environment(True).get_template(name).render(**CONTEXT)
+    assert at_compile_time == at_runtime
+
+
+def test_values_are_escaped_into_the_trusted_translation():
+    html = environment(True).get_template("values.html").render(who="<script>")
+    assert html == "Hi <b>&lt;script&gt;</b>."
+
+
+def test_constant_calls_no_longer_call_gettext_when_rendering():
+    env = environment(True)
+    calls = []
+    env.globals["_"] = lambda *a, **k: calls.append(a) or "called"
+    assert env.get_template("plain.html").render() == "My page"
+    assert env.get_template("dynamic.html").render(message="x") == "called"  # not constant: still a call
+    assert env.get_template("shadowed.html").render(upper=str.upper) == "MIN SIDE"  # the template's own _
+    assert calls == [("x",)]
+
+
+def test_the_apps_english_environment_translates_at_compile_time(app):
+    env = app.state.templates["en"]
+    assert env.code_generator_class is CompileTimeGettext
+    translated = i18n.translations("en").gettext("Min side")
+    assert translated != "Min side"
+    source = env.loader.get_source(env, "public/cases/min_side.html")[0]
+    code = env.compile(source, "public/cases/min_side.html", raw=True)
+    assert f"Markup({translated!r})" in code
