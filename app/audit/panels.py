@@ -5,18 +5,23 @@ from __future__ import annotations
 from functools import partial
 
 from app.audit.service import log_for_citizen
-from app.cases.panels import Panel, min_side_panel, staff_case_panel
+from app.audit.models import AccessLogEntry
+from app.cases.panels import Panel, count_of, min_side_panel, staff_case_panel
 
 PANEL_LIMIT = 20
 
 
-@min_side_panel
-def access_log_panel(db, case, now) -> Panel:
+@min_side_panel(probes={"entries": lambda case_id: count_of(AccessLogEntry, AccessLogEntry.case_id == case_id)})
+def access_log_panel(db, case, now, found) -> Panel:
     # Panels do not see the app's settings; the template calls this with
     # settings.show_staff_first_name_in_log, so the rule itself stays in log_for_citizen.
-    return Panel("public/trust/access_log_panel.html",
-                 {"lines_for": partial(log_for_citizen, db, case.id), "limit": PANEL_LIMIT},
-                 order=900)
+    # One line more than the panel shows tells it whether to link to the whole list.
+    lines_for = partial(log_for_citizen, db, case.id, limit=PANEL_LIMIT + 1) if found["entries"] else _no_lines
+    return Panel("public/trust/access_log_panel.html", {"lines_for": lines_for, "limit": PANEL_LIMIT}, order=900)
+
+
+def _no_lines(**_settings) -> list:
+    return []
 
 
 @staff_case_panel

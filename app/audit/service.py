@@ -58,9 +58,10 @@ def record_list_view(db: Session, *, staff, action: str, now: datetime, interval
         record_access(db, staff=staff, case_id=None, action=action, now=now)
 
 
-def entries_for_case(db: Session, case_id: int) -> list[AccessLogEntry]:
+def entries_for_case(db: Session, case_id: int, *, limit: int | None = None) -> list[AccessLogEntry]:
+    """Newest first; the newest `limit` only, when given."""
     return list(db.exec(select(AccessLogEntry).where(AccessLogEntry.case_id == case_id)
-                        .order_by(AccessLogEntry.at.desc(), AccessLogEntry.id.desc())))
+                        .order_by(AccessLogEntry.at.desc(), AccessLogEntry.id.desc()).limit(limit)))
 
 
 @dataclass(frozen=True)
@@ -71,10 +72,10 @@ class CitizenLogLine:
     what: str  # a msgid
 
 
-def log_for_citizen(db: Session, case_id: int, *, show_first_name: bool) -> list[CitizenLogLine]:
+def log_for_citizen(db: Session, case_id: int, *, show_first_name: bool, limit: int | None = None) -> list[CitizenLogLine]:
     """The citizen's view of their own case's log (Datatilsynet's practice): when, which role, what –
     and the staff member's first name only if the centre has chosen to show it."""
     labels = {getattr(k, "value", k): v for k, v in ROLE_LABELS.items()}
     return [CitizenLogLine(at=e.at, role=labels.get(e.staff_role, e.staff_role), first_name=e.staff_first_name if show_first_name else None,
                            what=ACTION_LABELS.get(e.action, OTHER_ACTION))
-            for e in entries_for_case(db, case_id)]
+            for e in entries_for_case(db, case_id, limit=limit)]

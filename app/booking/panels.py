@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from app.booking import service
-from app.booking.models import STATUS_LABELS
-from app.cases.panels import Panel, min_side_panel, staff_case_panel
+from app.booking.models import STATUS_LABELS, BookingNotice, CounsellingBooking
+from app.cases.panels import Panel, count_of, min_side_panel, staff_case_panel
 
 
-@min_side_panel
-def bookings_panel(db, case, now):
+@min_side_panel(probes={
+    "bookings": lambda case_id: count_of(CounsellingBooking, CounsellingBooking.case_id == case_id),
+    "notices": lambda case_id: count_of(BookingNotice, BookingNotice.case_id == case_id),
+})
+def bookings_panel(db, case, now, found):
     """Always shown: even without bookings it offers to book a time."""
     return Panel("public/booking/panel.html", {
-        "bookings": service.bookings_for_case(db, case.id), "notices": service.notices_for_case(db, case.id),
+        "bookings": service.bookings_for_case(db, case.id) if found["bookings"] else [],
+        "notices": service.notices_for_case(db, case.id) if found["notices"] else [],
         "now": now,
     }, order=20)
 

@@ -18,7 +18,8 @@ from app.core.codes import normalise_group
 from app.core.errors import NotFound
 from app.cases.panels import build_panels
 from app.core import sessions
-from app.core.deps import CITIZEN_COOKIE, DB, AppSettings, CitizenSession, Now, WaitingDB, client_key, throttle_policy
+from app.core.deps import (CITIZEN_COOKIE, DB, AppSettings, CitizenSession, Now, WaitingDB, citizen_page, client_key,
+                           throttle_policy)
 from app.core.i18n import Msg, N_
 from app.core.web import render, safe_next, see_other, translate
 
@@ -102,7 +103,11 @@ def confirm_code_saved(
 
 
 @router.get("/min-side")
-def show_min_side(request: Request, db: DB, now: Now, session: CitizenSession):
+async def show_min_side(request: Request):
+    return await citizen_page(request, _min_side)
+
+
+def _min_side(request: Request, db, session, now):
     case = signed_in_case(db, session)
     return render(request, "public/cases/min_side.html",
                   {"case": case, "panels": build_panels(db, case, now), "signed_in": True})

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from app.cases.panels import Panel, min_side_panel, staff_case_panel
+from app.cases.panels import Panel, count_of, min_side_panel, staff_case_panel
 from app.complaints import service
+from app.complaints.models import Complaint
 from app.decisions import service as decisions
 from app.decisions.models import Decision
 
@@ -13,9 +14,9 @@ def _with_decisions(db, rows):
              db.get(Decision, c.new_decision_id) if c.new_decision_id else None) for c in rows]
 
 
-@min_side_panel
-def complaints_panel(db, case, now) -> Panel | None:
-    rows = service.complaints_for_case(db, case.id)
+@min_side_panel(probes={"complaints": lambda case_id: count_of(Complaint, Complaint.case_id == case_id)})
+def complaints_panel(db, case, now, found) -> Panel | None:
+    rows = service.complaints_for_case(db, case.id) if found["complaints"] else []
     if not rows:
         return None
     return Panel("public/complaints/_panel.html", {

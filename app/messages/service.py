@@ -56,8 +56,9 @@ def thread(db: Session, case_id: int) -> list[Message]:
     return list(db.exec(select(Message).where(Message.case_id == case_id).order_by(Message.sent_at, Message.id)))
 
 
-def message_count(db: Session, case_id: int) -> int:
-    return db.exec(select(func.count()).select_from(Message).where(Message.case_id == case_id)).one()
+def count_for_case(case_id):
+    """How many messages the case has (a scalar SQL expression; case_id may be a bind parameter)."""
+    return select(func.count()).select_from(Message).where(Message.case_id == case_id).scalar_subquery()
 
 
 def _mark_read(db: Session, case_id: int, *, from_staff: bool, now: datetime) -> None:
@@ -76,9 +77,10 @@ def mark_read_by_staff(db: Session, *, case_id: int, now: datetime) -> None:
     _mark_read(db, case_id, from_staff=False, now=now)
 
 
-def unread_for_citizen(db: Session, case_id: int) -> int:
-    return db.exec(select(func.count()).select_from(Message).where(
-        Message.case_id == case_id, Message.from_staff.is_(True), Message.read_at.is_(None))).one()
+def unread_for_citizen(case_id):
+    """The centre's messages the citizen has not opened (a scalar SQL expression, as count_for_case)."""
+    return select(func.count()).select_from(Message).where(
+        Message.case_id == case_id, Message.from_staff.is_(True), Message.read_at.is_(None)).scalar_subquery()
 
 
 def unread_for_staff(db: Session, case_ids: list[int] | None = None) -> dict[int, int]:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from app.cases.panels import Panel, min_side_panel
+from app.cases.panels import Panel, count_of, min_side_panel
+from app.notify.models import Channel, OutboxMessage
 from app.notify.service import portal_notices
 
 
-@min_side_panel
-def notices_panel(db, case, now):
+@min_side_panel(probes={"portal": lambda case_id: count_of(
+    OutboxMessage, OutboxMessage.case_id == case_id, OutboxMessage.channel == Channel.portal.value)})
+def notices_panel(db, case, now, found):
+    if not found["portal"]:
+        return None
     notices = portal_notices(db, case_id=case.id, now=now)
     if not notices:
         return None

@@ -8,7 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 
 from app.appointments import service as appointments
-from app.cases.panels import Panel, min_side_panel
+from app.appointments.models import Appointment
+from app.cases.panels import Panel, count_of, min_side_panel
 from app.core.clock import local_date
 from app.core.deps import DB, CitizenSession, Now
 from app.core.errors import NotFound
@@ -16,7 +17,7 @@ from app.core.i18n import N_
 from app.core.web import render, see_other
 from app.plans import service
 from app.plans.labels import LABELS
-from app.plans.models import LifeArea
+from app.plans.models import LifeArea, TreatmentPlan
 
 router = APIRouter()
 
@@ -80,9 +81,14 @@ def agree_to_my_plan(request: Request, db: DB, now: Now, session: CitizenSession
     return see_other("/min-side/plan", flash=N_("Tak. Din behandler kan se, at du er enig i planen."))
 
 
-@min_side_panel
-def plan_panel(db, case, now):
+@min_side_panel(probes={
+    "plan": lambda case_id: count_of(TreatmentPlan, TreatmentPlan.case_id == case_id),
+    "appointments": lambda case_id: count_of(Appointment, Appointment.case_id == case_id),
+})
+def plan_panel(db, case, now, found):
     """Plan in short, and the coming appointments, on Min side."""
+    if not found["plan"] and not found["appointments"]:
+        return None
     overview = service.plan_overview(db, case_id=case.id, today=local_date(now))
     upcoming = appointments.upcoming_for_case(db, case.id, now)
     if overview.plan is None and not upcoming:

@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.cases.handoff import hand_over_new_code
 from app.cases.models import CitizenCase
-from app.cases.panels import Panel, min_side_panel
+from app.cases.panels import Panel, count_of, min_side_panel
 from app.core.clock import local_date
 from app.core.deps import CITIZEN_COOKIE, DB, CitizenSession, Now
 from app.core.errors import NotFound
@@ -18,7 +18,8 @@ from app.core.web import language, render, see_other, translate
 from app.messages import service as messages
 from app.requests import forms, screening, service
 from app.requests.guarantee import STATE_LABELS, GuaranteeState
-from app.requests.models import AREA_LABELS, CONTACT_LABELS, HELP_LABELS, STATUS_LABELS, Area, Contact, HelpWanted
+from app.requests.models import (AREA_LABELS, CONTACT_LABELS, HELP_LABELS, STATUS_LABELS, Area, Contact, HelpWanted,
+                                 TreatmentRequest)
 
 router = APIRouter()
 
@@ -143,20 +144,18 @@ def _case(db, session) -> CitizenCase:
     return db.get(CitizenCase, session.case_id)
 
 
-@min_side_panel
-def requests_panel(db, case, now):
-    reqs = service.requests_for_case(db, case.id)
+@min_side_panel(probes={"requests": lambda case_id: count_of(TreatmentRequest, TreatmentRequest.case_id == case_id)})
+def requests_panel(db, case, now, found):
+    reqs = service.requests_for_case(db, case.id) if found["requests"] else []
     if not reqs:
         return None
     rows = [{"req": r, "g": service.guarantee_for(db, r, now=now), "can_delete": service.can_delete(r)} for r in reqs]
     return Panel("public/requests/panel_requests.html", {"rows": rows, **LABELS}, order=10)
 
 
-@min_side_panel
-def messages_panel(db, case, now):
-    return Panel("public/requests/panel_messages.html",
-                 {"unread": messages.unread_for_citizen(db, case.id),
-                  "count": messages.message_count(db, case.id)}, order=20)
+@min_side_panel(probes={"unread": messages.unread_for_citizen, "count": messages.count_for_case})
+def messages_panel(db, case, now, found):
+    return Panel("public/requests/panel_messages.html", found, order=20)
 
 
 def _thread_page(request, db, case, now, *, form=None, errors=None, status=200):

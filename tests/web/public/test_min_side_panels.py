@@ -1,0 +1,92 @@
+"""Min side asks the database little: one statement of probes tells every panel whether it has anything
+to show (app.cases.panels), and a probe never hides a panel that has something to show."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event
+from sqlmodel import select
+
+from app.audit.service import record_access
+from app.cases import panels
+from app.cases.models import CitizenCase
+from app.demo import load_demo
+from app.messages import service as messages
+from app.requests.service import add_request
+from tests.factories import make_case, make_staff, sign_in_citizen
+
+
+@pytest.fixture
+def statements(app) -> list[str]:
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    event.listen(app.state.engine, "before_cursor_execute", count)
+    yield seen
+    event.remove(app.state.engine, "before_cursor_execute", count)
+
+
+def test_min_side_for_a_new_request_runs_a_handful_of_statements(client, db, clock, statements):
+    case, code = make_case(db, now=clock.now())
+    add_request(db, case=case, area="alcohol", now=clock.now())
+    db.commit()
+    sign_in_citizen(client, code)
+    statements.clear()
+    html = client.get("/min-side").text
+    assert "Din henvendelse om behandling" in html and "Beskeder" in html and "Åben Rådgivning" in html
+    assert "Hvem har set mine oplysninger" in html
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    # the session, the case, the probes, the request and its start; 16 whatever the case held before probes
+    assert len(selects) <= 5, selects
+
+
+def test_every_probe_is_at_least_as_wide_as_its_panel(settings, db, clock):
+    """Each panel called as if every probe had found something gives the same panels as with the
+    probes' real values, for every case in the demo centre (requests, bookings, plans, decisions,
+    complaints, messages, notices, log entries)."""
+    list(load_demo(settings, clock))
+    now = clock.now()
+    cases = db.exec(select(CitizenCase)).all()
+    assert len(cases) >= 3
+    shown_somewhere = set()
+    for case in cases:
+        found = panels.probe_case(db, case.id)
+        with_probes = [p.template for p in panels.build_panels(db, case, now)]
+        everything_found = [
+            p.template for panel in panels._PANELS
+            if (p := panel.fn(db, case, now, {name: 1 for name in panel.probes})) is not None
+        ]
+        # a panel whose probe says "nothing" must also have nothing when it does look
+        assert sorted(with_probes) == sorted(everything_found), (case.id, found)
+        shown_somewhere.update(with_probes)
+    assert {"public/plans/_panel.html", "public/requests/panel_requests.html"} <= shown_somewhere
+
+
+def test_message_counts_come_from_the_probes(client, db, clock):
+    case, code = make_case(db, now=clock.now())
+    staff = make_staff(db)
+    messages.send_citizen_message(db, case_id=case.id, body="Kan I ringe til mig?", now=clock.now())
+    messages.send_staff_message(db, case_id=case.id, staff=staff, body="Hej, vi har fået din henvendelse.",
+                                now=clock.now())
+    messages.send_staff_message(db, case_id=case.id, staff=staff, body="Vi ringer i morgen.", now=clock.now())
+    db.commit()
+    found = panels.probe_case(db, case.id)
+    by_name = {k: v for values in found for k, v in values.items()}
+    assert by_name["unread"] == 2 and by_name["count"] == 3
+    sign_in_citizen(client, code)
+    assert "Nye beskeder fra os: 2" in client.get("/min-side").text
+
+
+def test_access_log_panel_links_to_the_whole_list_only_beyond_twenty_lines(client, db, clock):
+    mette = make_staff(db, role="counsellor", first_name="Mette")
+    case, code = make_case(db, now=clock.now())
+    for minute in range(20):
+        record_access(db, staff=mette, case_id=case.id, action="view_case", now=clock.now() + timedelta(minutes=minute))
+    db.commit()
+    sign_in_citizen(client, code)
+    assert "Se hele listen" not in client.get("/min-side").text
+    record_access(db, staff=mette, case_id=case.id, action="view_case", now=clock.now() + timedelta(hours=1))
+    db.commit()
+    assert "Se hele listen" in client.get("/min-side").text
