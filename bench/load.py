@@ -130,7 +130,7 @@ def profile(pid: int, seconds: int, out: Path) -> subprocess.Popen:
     """Samples only the thread holding the GIL: where the CPU goes, not where threads wait for it."""
     spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
     return subprocess.Popen([spy, "record", "--pid", str(pid), "--duration", str(seconds), "--rate", "200",
-                             "--format", "speedscope" if out.suffix == ".json" else "flamegraph",
+                             "--format", {".json": "speedscope", ".txt": "raw"}.get(out.suffix, "flamegraph"),
                              "--output", str(out), "--nonblocking", "--gil"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
@@ -145,7 +145,7 @@ def main() -> None:
                         help="use the cookies in --info as they are (they idle out after 20 minutes)")
     parser.add_argument("--only", action="append", help="measure only these paths (plus /healthz/live)")
     parser.add_argument("--profile", metavar="PATH", help="py-spy record the server while wrk runs on PATH")
-    parser.add_argument("--profile-out", default="var/profile.svg", help=".svg flame graph or .json speedscope")
+    parser.add_argument("--profile-out", default="var/profile.svg", help=".svg flame graph, .json speedscope or .txt collapsed stacks")
     args = parser.parse_args()
 
     info = json.loads((ROOT / args.info).read_text())

@@ -34,3 +34,13 @@ def test_late_evening_utc_is_the_next_day_in_copenhagen():
 
 def test_weekday_names_are_danish():
     assert i18n.format_weekday(date(2026, 11, 23)) == "mandag"
+
+
+def test_weekday_names_are_babels_for_every_day_in_both_languages():
+    from datetime import timedelta
+
+    from babel.dates import format_date
+    for lang in i18n.LANGUAGES:
+        for offset in range(7):
+            day = date(2026, 11, 23) + timedelta(days=offset)
+            assert i18n.format_weekday(day, lang) == format_date(day, "EEEE", locale=lang)

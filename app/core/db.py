@@ -70,6 +70,7 @@ def make_engine(url: str, *, echo: bool = False, immediate: bool = True) -> Engi
 POOL_SIZE = 10
 POOL_OVERFLOW = 20
 READ_ONLY = {"sqlite_begin": "DEFERRED"}
+DEFERRED_WRITES = "deferred_writes"  # Session.info key, see write_aside
 WRITE = {"sqlite_begin": "IMMEDIATE"}
 
 
@@ -82,7 +83,13 @@ def write_aside(db: Session, statement) -> None:
 
     In a read-only (GET) request it runs in its own short transaction: a deferred SQLite
     transaction that read first cannot safely start writing once another writer has committed.
-    Elsewhere it simply joins the request's transaction."""
+    Elsewhere it simply joins the request's transaction. A session whose info holds a
+    DEFERRED_WRITES list (a page read on the event loop: app.core.deps.citizen_page) only collects
+    the statement; the caller runs them with run_writes_aside in a worker thread."""
+    deferred = db.info.get(DEFERRED_WRITES)
+    if deferred is not None:
+        deferred.append(statement)
+        return
     if is_read_only(db):
         with Session(db.get_bind()) as aside:
             # The request's bind may carry READ_ONLY (see get_db); this transaction only writes.
@@ -91,6 +98,15 @@ def write_aside(db: Session, statement) -> None:
             aside.commit()
     else:
         db.execute(statement)
+
+
+def run_writes_aside(engine: Engine, statements: list) -> None:
+    """The bookkeeping writes a page collected (see write_aside), in one short transaction."""
+    with Session(engine) as aside:
+        aside.connection(execution_options=WRITE)
+        for statement in statements:
+            aside.execute(statement)
+        aside.commit()
 
 
 @contextmanager

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from app.core import sessions, throttle
 from app.core.clock import Clock
 from app.core.config import Centre, Settings
+from app.core.db import DEFERRED_WRITES, run_writes_aside
 from app.core.models import WebSession
 
 CITIZEN_COOKIE = "rp_borger"
@@ -196,22 +197,43 @@ CitizenPageWork = Callable[[Request, Session, WebSession, datetime], T]
 
 
 async def citizen_page(request: Request, work: CitizenPageWork) -> T:
-    """A signed-in citizen GET page in one worker-thread hop: session check, queries and rendering.
+    """A signed-in citizen GET page: session check, queries and rendering as one piece of sync work.
 
-    Written as `def` routes with the DB and CitizenSession dependencies, a page crosses to the thread
-    pool once per sync dependency and again for the route, and each crossing costs about as much CPU
-    as rendering a small page (measured: 0.5 ms; bench/README.md). Here the whole read-only
-    transaction runs in one call in a worker thread, under the same DbSlots bound as get_db, and
-    rendering happens there too, so a template may still load what it shows lazily. Raises
+    Written as `def` routes with the DB and CitizenSession dependencies, a page crossed to the thread
+    pool for each sync dependency and again for the route. Under load each crossing cost more CPU
+    than the page itself (GIL hand-overs between the event loop and the worker: about 2 ms a
+    request at 32 connections; bench/README.md). So:
+
+    - On SQLite the reads run right here on the event loop. Reading is an in-process call of
+      microseconds that never waits for a lock (WAL: readers see a snapshot). Writing may wait for
+      the write lock, possibly held by a request that needs this very loop to finish, so the page's
+      bookkeeping writes (write_aside: a session's last-seen time, its end) are collected and run
+      afterwards in a worker thread.
+    - On PostgreSQL every query is a network round trip: the whole page runs in one worker-thread
+      call, under the same DbSlots bound as get_db.
+
+    Rendering happens inside the work, so a template may still load what it shows lazily. Raises
     NeedsCitizen like CitizenSession."""
-    now = request.app.state.clock.now()
-    async with request.app.state.db_slots():
-        return await run_in_threadpool(_citizen_page_in_thread, request, now, work)
+    state = request.app.state
+    now = state.clock.now()
+    if state.engine.dialect.name != "sqlite":
+        async with state.db_slots():
+            return await run_in_threadpool(_citizen_page_work, request, now, work, None)
+    writes: list = []
+    try:
+        return _citizen_page_work(request, now, work, writes)
+    finally:
+        if writes:
+            await run_in_threadpool(run_writes_aside, state.engine, writes)
 
 
-def _citizen_page_in_thread(request: Request, now: datetime, work: CitizenPageWork) -> T:
+def _citizen_page_work(request: Request, now: datetime, work: CitizenPageWork, writes: list | None) -> T:
     with Session(request.app.state.read_only_engine, expire_on_commit=False) as db:
+        if writes is not None:
+            db.info[DEFERRED_WRITES] = writes
         result = work(request, db, citizen_session(request, db, now), now)
         db.commit()  # ends the read-only transaction
         return result
+
+
 StaffSession = Annotated[WebSession, Depends(staff_session)]

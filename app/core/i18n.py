@@ -8,7 +8,7 @@ from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
-from babel.dates import format_date
+from babel.dates import get_day_names
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -85,7 +85,14 @@ def format_time(value: datetime | None, lang: str = "da") -> str:
 def format_weekday(value: date | datetime, lang: str = "da") -> str:
     if isinstance(value, datetime):
         value = local(value).date()
-    return format_date(value, "EEEE", locale=lang)
+    return _weekday_names(lang)[value.weekday()]
+
+
+@lru_cache
+def _weekday_names(lang: str) -> tuple[str, ...]:
+    # Babel's format_date parses its pattern on every call; a page shows a weekday per date.
+    names = get_day_names("wide", context="format", locale=lang)
+    return tuple(names[day] for day in range(7))
 
 
 def format_long_day(value: date | datetime, lang: str = "da") -> str:

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from starlette.concurrency import run_in_threadpool
 
+from app.appointments.models import Appointment
 from app.cases.handoff import hand_over_new_code
 from app.cases.models import CitizenCase
 from app.cases.panels import Panel, count_of, min_side_panel
@@ -144,12 +145,17 @@ def _case(db, session) -> CitizenCase:
     return db.get(CitizenCase, session.case_id)
 
 
-@min_side_panel(probes={"requests": lambda case_id: count_of(TreatmentRequest, TreatmentRequest.case_id == case_id)})
+@min_side_panel(probes={
+    "requests": lambda case_id: count_of(TreatmentRequest, TreatmentRequest.case_id == case_id),
+    "starts": lambda case_id: count_of(Appointment, Appointment.case_id == case_id, Appointment.starts_treatment.is_(True)),
+})
 def requests_panel(db, case, now, found):
     reqs = service.requests_for_case(db, case.id) if found["requests"] else []
     if not reqs:
         return None
-    rows = [{"req": r, "g": service.guarantee_for(db, r, now=now), "can_delete": service.can_delete(r)} for r in reqs]
+    starts = service.start_dates(db, reqs, any_starts=bool(found["starts"]))
+    rows = [{"req": r, "g": service.guarantee_view(r, starts[r.id], now=now), "can_delete": service.can_delete(r)}
+            for r in reqs]
     return Panel("public/requests/panel_requests.html", {"rows": rows, **LABELS}, order=10)
 
 

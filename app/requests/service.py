@@ -121,11 +121,13 @@ def start_date(db: Session, req: TreatmentRequest) -> date | None:
     return start_dates(db, [req])[req.id]
 
 
-def start_dates(db: Session, reqs: list[TreatmentRequest]) -> dict[int, date | None]:
-    """start_date() for many requests with one query (a page of the inbox)."""
+def start_dates(db: Session, reqs: list[TreatmentRequest], *, any_starts: bool = True) -> dict[int, date | None]:
+    """start_date() for many requests with one query (a page of the inbox). any_starts=False says the
+    caller already knows these cases have no treatment-starting appointment (Min side's probe)."""
     rows = db.exec(select(Appointment.case_id, Appointment.starts_at).where(
         Appointment.case_id.in_({r.case_id for r in reqs}), Appointment.starts_treatment.is_(True),
-        Appointment.attendance.in_(START_ATTENDANCE)).order_by(Appointment.starts_at)).all() if reqs else []
+        Appointment.attendance.in_(START_ATTENDANCE)).order_by(Appointment.starts_at)).all() \
+        if reqs and any_starts else []
     by_case: dict[int, list[date]] = {}
     for case_id, starts_at in rows:
         by_case.setdefault(case_id, []).append(local_date(starts_at))

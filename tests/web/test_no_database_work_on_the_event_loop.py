@@ -1,6 +1,8 @@
-"""Database work never runs on the event loop: a blocking query there stalls every request of the worker,
-and on SQLite it can wait for a write lock held by a request that needs this very loop to finish
-(bench/crash.py found /behandling/send stalled that way). Async routes hand it to worker threads."""
+"""Database work that can wait never runs on the event loop: a blocking query there stalls every request
+of the worker, and on SQLite a write can wait for a write lock held by a request that needs this very
+loop to finish (bench/crash.py found /behandling/send stalled that way). Async routes hand it to worker
+threads. The one exception is by design: a signed-in citizen page on SQLite reads on the loop (a WAL
+read never waits) and hands its bookkeeping writes to a worker thread (app.core.deps.citizen_page)."""
 
 from __future__ import annotations
 
@@ -9,9 +11,15 @@ import asyncio
 import pytest
 from sqlalchemy import event
 
+from datetime import timedelta
+
+from sqlmodel import select
+
 from app.cases import service as cases
+from app.core.models import WebSession
+from tests.conftest import START
 from tests.booking_support import ANON_FORM, make_session
-from tests.factories import make_case
+from tests.factories import make_case, sign_in_citizen
 
 
 @pytest.fixture
@@ -24,7 +32,7 @@ def on_loop(app) -> list[str]:
             asyncio.get_running_loop()
         except RuntimeError:
             return
-        seen.append(statement.split()[0])
+        seen.append(statement.split()[0].upper())
 
     event.listen(app.state.engine, "before_cursor_execute", check)
     yield seen
@@ -49,3 +57,20 @@ def test_booking_queries_off_the_event_loop(client, db, clock, on_loop):
     session = make_session(db, now=clock.now())
     assert client.submit(f"/raadgivning/{session.id}", ANON_FORM).status_code == 200
     assert on_loop == []
+
+
+def test_min_side_never_writes_on_the_event_loop_and_its_writes_still_happen(client, db, clock, settings, on_loop):
+    case, code = make_case(db, now=clock.now())
+    sign_in_citizen(client, code)
+    session_id = db.exec(select(WebSession.id).where(WebSession.case_id == case.id)).one()
+    clock.advance(minutes=5)  # past the touch interval: this view writes the session's last-seen time
+    assert client.get("/min-side").status_code == 200
+    clock.advance(minutes=settings.citizen_idle_minutes + 1)  # past the idle timeout: this view ends it
+    response = client.get("/min-side", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/status"
+    db.rollback()  # a fresh snapshot
+    row = db.get(WebSession, session_id)
+    assert row.last_seen_at == START + timedelta(minutes=5) and row.ended_at == clock.now()
+    assert not [s for s in on_loop if s.startswith(("UPDATE", "INSERT", "DELETE", "BEGIN IMMEDIATE"))], on_loop
+    if db.get_bind().dialect.name == "sqlite":
+        assert "SELECT" in on_loop  # the reads did run here: no thread-pool crossing
