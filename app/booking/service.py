@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -297,14 +297,17 @@ def own_booking(db: Session, *, case_id: int, booking_id: int) -> CounsellingBoo
     return booking
 
 
+# Built once: Min side runs it on every view, and building a statement costs more than running it.
+_BOOKINGS_OF_CASE = (select(CounsellingBooking, CounsellingSession)
+                     .join(CounsellingSession, CounsellingSession.id == CounsellingBooking.session_id)
+                     .where(CounsellingBooking.case_id == bindparam("case_id"),
+                            CounsellingBooking.status != BookingStatus.moved.value)
+                     .order_by(CounsellingSession.starts_at, CounsellingBooking.id))
+
+
 def bookings_for_case(db: Session, case_id: int) -> list[tuple[CounsellingBooking, CounsellingSession]]:
     """The case's bookings, leaving out the old halves of moves, soonest first."""
-    rows = db.exec(select(CounsellingBooking, CounsellingSession)
-                   .join(CounsellingSession, CounsellingSession.id == CounsellingBooking.session_id)
-                   .where(CounsellingBooking.case_id == case_id,
-                          CounsellingBooking.status != BookingStatus.moved.value)
-                   .order_by(CounsellingSession.starts_at, CounsellingBooking.id))
-    return [(b, s) for b, s in rows]
+    return [(b, s) for b, s in db.exec(_BOOKINGS_OF_CASE, params={"case_id": case_id})]
 
 
 def cancel_booking(db: Session, *, case_id: int, booking_id: int, now: datetime) -> CounsellingBooking:

@@ -7,6 +7,8 @@ import random
 from typing import Annotated
 
 import anyio
+from sqlalchemy import bindparam
+from sqlmodel import select
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
@@ -32,8 +34,11 @@ MESSAGES = {
 }
 
 
+_CASE_BY_ID = select(CitizenCase).where(CitizenCase.id == bindparam("case_id"))  # built once: every page runs it
+
+
 def signed_in_case(db, session) -> CitizenCase:
-    return db.get(CitizenCase, session.case_id)
+    return db.exec(_CASE_BY_ID, params={"case_id": session.case_id}).one()
 
 
 @router.get("/status")

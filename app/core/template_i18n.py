@@ -9,7 +9,9 @@ values are escaped into it (Markup's %), and the text is always %-formatted, eve
 
 Only calls whose meaning is fixed at compile time are rewritten: `_` or `gettext` as the environment's
 global (not a template variable), one constant string, plain keyword arguments, and a known autoescape
-setting. Anything else compiles as before. Extraction (babel, app.core.i18n_tools) reads the template
+setting. Anything else compiles as before. A call without keyword arguments becomes a constant node
+before code generation, so Jinja's own constant folding merges it into the surrounding template text:
+it costs nothing at render time. Extraction (babel, app.core.i18n_tools) reads the template
 sources and is unaffected.
 """
 
@@ -20,6 +22,7 @@ import gettext as _gettext
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.idtracking import VAR_LOAD_RESOLVE
+from jinja2.visitor import NodeTransformer
 
 GETTEXT_NAMES = ("_", "gettext")
 
@@ -27,15 +30,18 @@ GETTEXT_NAMES = ("_", "gettext")
 class CompileTimeGettext(CodeGenerator):
     """Used by an environment with `compile_time_translations` set to a gettext translations object."""
 
+    def visit_Template(self, node: nodes.Template, frame: Frame | None = None) -> None:
+        translations = getattr(self.environment, "compile_time_translations", None)
+        if translations is not None and not _binds_gettext_name(node):
+            node = _ConstantTranslations(translations).visit(node)
+        super().visit_Template(node, frame)
+
     def visit_Call(self, node: nodes.Call, frame: Frame, forward_caller: bool = False) -> None:
         text = self._constant_translation(node, frame)
         if text is None:
             super().visit_Call(node, frame, forward_caller=forward_caller)
             return
         wrap = "Markup" if frame.eval_ctx.autoescape else "str"
-        if not node.kwargs:
-            self.write(f"{wrap}({text % {}!r})")  # checked by _constant_translation
-            return
         self.write(f"({wrap}({text!r}) % {{")
         for keyword in node.kwargs:
             self.write(f"{keyword.key!r}: ")
@@ -44,27 +50,45 @@ class CompileTimeGettext(CodeGenerator):
         self.write("})")
 
     def _constant_translation(self, node: nodes.Call, frame: Frame) -> str | None:
+        """The translation for a call with keyword arguments (those without are constants by now)."""
         translations: _gettext.NullTranslations | None = getattr(self.environment, "compile_time_translations",
                                                                  None)
-        callee = node.node
-        if (
-            translations is None
-            or not isinstance(callee, nodes.Name) or callee.name not in GETTEXT_NAMES or callee.ctx != "load"
-            or len(node.args) != 1 or not isinstance(node.args[0], nodes.Const)
-            or not isinstance(node.args[0].value, str)
-            or node.dyn_args is not None or node.dyn_kwargs is not None
-            or frame.eval_ctx.volatile
-        ):
+        if translations is None or not _is_constant_gettext(node) or frame.eval_ctx.volatile:
             return None
         # A name the template itself binds ({% set _ = ... %}, a macro argument) is not our gettext.
-        ref = frame.symbols.find_ref(callee.name)
+        ref = frame.symbols.find_ref(node.node.name)
         load = frame.symbols.find_load(ref) if ref is not None else None
-        if load is None or load[0] != VAR_LOAD_RESOLVE or load[1] != callee.name:
+        if load is None or load[0] != VAR_LOAD_RESOLVE or load[1] != node.node.name:
             return None
-        text = translations.gettext(node.args[0].value)
-        if not node.kwargs:
-            try:
-                text % {}
-            except (TypeError, ValueError, KeyError):
-                return None  # a stray % fails at render time, as it would without this class
-        return text
+        return translations.gettext(node.args[0].value)
+
+
+def _is_constant_gettext(node: nodes.Call) -> bool:
+    callee = node.node
+    return (isinstance(callee, nodes.Name) and callee.name in GETTEXT_NAMES and callee.ctx == "load"
+            and len(node.args) == 1 and isinstance(node.args[0], nodes.Const) and isinstance(node.args[0].value, str)
+            and node.dyn_args is None and node.dyn_kwargs is None)
+
+
+def _binds_gettext_name(template: nodes.Template) -> bool:
+    """Does the template assign `_`/`gettext` anywhere (set, for, with, macro or call arguments)?"""
+    return any(name.name in GETTEXT_NAMES and name.ctx in ("store", "param") for name in template.find_all(nodes.Name))
+
+
+class _ConstantTranslations(NodeTransformer):
+    """`_("text")` without keyword arguments -> the translated text as a constant, trusted as markup
+    where autoescaping is on (what newstyle gettext returns: Markup(translation) % {})."""
+
+    def __init__(self, translations: _gettext.NullTranslations):
+        self.translations = translations
+
+    def visit_Call(self, node: nodes.Call, *args, **kwargs):
+        node = self.generic_visit(node, *args, **kwargs)
+        if not isinstance(node, nodes.Call) or not _is_constant_gettext(node) or node.kwargs:
+            return node
+        text = self.translations.gettext(node.args[0].value)
+        try:
+            text = text % {}
+        except (TypeError, ValueError, KeyError):
+            return node  # a stray % fails at render time, as it would without this class
+        return nodes.MarkSafeIfAutoescape(nodes.Const(text, lineno=node.lineno), lineno=node.lineno)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import delete, func
+from sqlalchemy import bindparam, delete, func
 from sqlmodel import Session, SQLModel, select
 
 from app.appointments.models import Appointment, Attendance
@@ -97,9 +97,13 @@ def add_request(db: Session, *, case: CitizenCase, area: str, message: str = "",
     return req
 
 
+# Built once (Min side runs these on every view): building a statement costs more than running it.
+_REQUESTS_OF_CASE = select(TreatmentRequest).where(TreatmentRequest.case_id == bindparam("case_id")) \
+    .order_by(TreatmentRequest.received_at.desc(), TreatmentRequest.id.desc())
+
+
 def requests_for_case(db: Session, case_id: int) -> list[TreatmentRequest]:
-    return list(db.exec(select(TreatmentRequest).where(TreatmentRequest.case_id == case_id)
-                        .order_by(TreatmentRequest.received_at.desc(), TreatmentRequest.id.desc())))
+    return list(db.exec(_REQUESTS_OF_CASE, params={"case_id": case_id}))
 
 
 def get_request(db: Session, *, case_id: int, request_id: int) -> TreatmentRequest:
@@ -113,6 +117,9 @@ def get_request(db: Session, *, case_id: int, request_id: int) -> TreatmentReque
 # --- The guarantee ------------------------------------------------------------------------------
 
 START_ATTENDANCE = (Attendance.planned.value, Attendance.attended.value)
+_STARTS_OF_CASES = select(Appointment.case_id, Appointment.starts_at).where(
+    Appointment.case_id.in_(bindparam("case_ids", expanding=True)), Appointment.starts_treatment.is_(True),
+    Appointment.attendance.in_(START_ATTENDANCE)).order_by(Appointment.starts_at)
 
 
 def start_date(db: Session, req: TreatmentRequest) -> date | None:
@@ -124,9 +131,7 @@ def start_date(db: Session, req: TreatmentRequest) -> date | None:
 def start_dates(db: Session, reqs: list[TreatmentRequest], *, any_starts: bool = True) -> dict[int, date | None]:
     """start_date() for many requests with one query (a page of the inbox). any_starts=False says the
     caller already knows these cases have no treatment-starting appointment (Min side's probe)."""
-    rows = db.exec(select(Appointment.case_id, Appointment.starts_at).where(
-        Appointment.case_id.in_({r.case_id for r in reqs}), Appointment.starts_treatment.is_(True),
-        Appointment.attendance.in_(START_ATTENDANCE)).order_by(Appointment.starts_at)).all() \
+    rows = db.exec(_STARTS_OF_CASES, params={"case_ids": list({r.case_id for r in reqs})}).all() \
         if reqs and any_starts else []
     by_case: dict[int, list[date]] = {}
     for case_id, starts_at in rows:
