@@ -81,7 +81,7 @@ def render(
     ctx = {
         "request": request,
         "csrf_token": csrf_token(request),
-        "path": request.url.path,
+        "path": request.scope["path"],
         "flash": request.scope["state"].get("flash"),
         **(context or {}),
     }
