@@ -7,11 +7,11 @@ the cost of rendering a page. Here such a call is compiled to the translated tex
 same result as the i18n extension's "newstyle" gettext: the translation is trusted markup, the keyword
 values are escaped into it (Markup's %), and the text is always %-formatted, even without values.
 
-Only calls whose meaning is fixed at compile time are rewritten: `_` or `gettext` as the environment's
-global (not a template variable), one constant string, plain keyword arguments, and a known autoescape
-setting. Anything else compiles as before. A call without keyword arguments becomes a constant node
-before code generation, so Jinja's own constant folding merges it into the surrounding template text:
-it costs nothing at render time. Extraction (babel, app.core.i18n_tools) reads the template
+Only calls whose meaning is fixed at compile time are rewritten: `_` or `gettext` in a template that
+never binds those names itself (so they are the environment's gettext), one constant string, plain
+keyword arguments. Anything else compiles as before. The rewrite is on the template's syntax tree,
+before code generation: a call without keyword arguments becomes a constant that Jinja's own constant
+folding merges into the surrounding template text, so it costs nothing at render time. Extraction (babel, app.core.i18n_tools) reads the template
 sources and is unaffected.
 """
 
@@ -21,7 +21,6 @@ import gettext as _gettext
 
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
-from jinja2.idtracking import VAR_LOAD_RESOLVE
 from jinja2.visitor import NodeTransformer
 
 GETTEXT_NAMES = ("_", "gettext")
@@ -35,32 +34,6 @@ class CompileTimeGettext(CodeGenerator):
         if translations is not None and not _binds_gettext_name(node):
             node = _ConstantTranslations(translations).visit(node)
         super().visit_Template(node, frame)
-
-    def visit_Call(self, node: nodes.Call, frame: Frame, forward_caller: bool = False) -> None:
-        text = self._constant_translation(node, frame)
-        if text is None:
-            super().visit_Call(node, frame, forward_caller=forward_caller)
-            return
-        wrap = "Markup" if frame.eval_ctx.autoescape else "str"
-        self.write(f"({wrap}({text!r}) % {{")
-        for keyword in node.kwargs:
-            self.write(f"{keyword.key!r}: ")
-            self.visit(keyword.value, frame)
-            self.write(", ")
-        self.write("})")
-
-    def _constant_translation(self, node: nodes.Call, frame: Frame) -> str | None:
-        """The translation for a call with keyword arguments (those without are constants by now)."""
-        translations: _gettext.NullTranslations | None = getattr(self.environment, "compile_time_translations",
-                                                                 None)
-        if translations is None or not _is_constant_gettext(node) or frame.eval_ctx.volatile:
-            return None
-        # A name the template itself binds ({% set _ = ... %}, a macro argument) is not our gettext.
-        ref = frame.symbols.find_ref(node.node.name)
-        load = frame.symbols.find_load(ref) if ref is not None else None
-        if load is None or load[0] != VAR_LOAD_RESOLVE or load[1] != node.node.name:
-            return None
-        return translations.gettext(node.args[0].value)
 
 
 def _is_constant_gettext(node: nodes.Call) -> bool:
@@ -76,19 +49,26 @@ def _binds_gettext_name(template: nodes.Template) -> bool:
 
 
 class _ConstantTranslations(NodeTransformer):
-    """`_("text")` without keyword arguments -> the translated text as a constant, trusted as markup
-    where autoescaping is on (what newstyle gettext returns: Markup(translation) % {})."""
+    """`_("text", name=value)` -> the translated text as a constant, trusted as markup where autoescaping
+    is on, %-formatted with the values (what newstyle gettext returns: Markup(translation) % values).
+    Without values the result is a constant that Jinja folds into the template's text."""
 
     def __init__(self, translations: _gettext.NullTranslations):
         self.translations = translations
 
     def visit_Call(self, node: nodes.Call, *args, **kwargs):
         node = self.generic_visit(node, *args, **kwargs)
-        if not isinstance(node, nodes.Call) or not _is_constant_gettext(node) or node.kwargs:
+        if not isinstance(node, nodes.Call) or not _is_constant_gettext(node):
             return node
         text = self.translations.gettext(node.args[0].value)
+        lineno = node.lineno
+        if node.kwargs:
+            values = nodes.Dict([nodes.Pair(nodes.Const(k.key, lineno=lineno), k.value, lineno=lineno)
+                                 for k in node.kwargs], lineno=lineno)
+            return nodes.Mod(nodes.MarkSafeIfAutoescape(nodes.Const(text, lineno=lineno), lineno=lineno), values,
+                             lineno=lineno)
         try:
             text = text % {}
         except (TypeError, ValueError, KeyError):
             return node  # a stray % fails at render time, as it would without this class
-        return nodes.MarkSafeIfAutoescape(nodes.Const(text, lineno=node.lineno), lineno=node.lineno)
+        return nodes.MarkSafeIfAutoescape(nodes.Const(text, lineno=lineno), lineno=lineno)

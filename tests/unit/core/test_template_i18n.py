@@ -62,6 +62,7 @@ def test_constant_calls_no_longer_call_gettext_when_rendering():
     calls = []
     env.globals["_"] = lambda *a, **k: calls.append(a) or "called"
     assert env.get_template("plain.html").render() == "My page"
+    assert env.get_template("values.html").render(who="Ole") == "Hi <b>Ole</b>."
     assert env.get_template("dynamic.html").render(message="x") == "called"  # not constant: still a call
     assert env.get_template("shadowed.html").render(upper=str.upper) == "MIN SIDE"  # the template's own _
     assert calls == [("x",)]
