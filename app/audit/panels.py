@@ -6,7 +6,8 @@ from functools import partial
 
 from app.audit.service import log_for_citizen
 from app.audit.models import AccessLogEntry
-from app.cases.panels import Panel, count_of, min_side_panel, staff_case_panel
+from app.cases.panels import Panel, min_side_panel, staff_case_panel
+from app.core.db import count_of
 
 PANEL_LIMIT = 20
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from app.booking import service
 from app.booking.models import STATUS_LABELS, BookingNotice, CounsellingBooking
-from app.cases.panels import Panel, count_of, min_side_panel, staff_case_panel
+from app.cases.panels import Panel, min_side_panel, staff_case_panel
+from app.core.db import count_of
 
 
 @min_side_panel(probes={

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, literal, select
+from sqlalchemy import bindparam, literal, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
@@ -35,7 +35,7 @@ class Panel:
 
 
 PanelFn = Callable[[Session, CitizenCase, datetime], Panel | None]
-# case id parameter -> a scalar SQL expression about that case (see count_of)
+# case id parameter -> a scalar SQL expression about that case (usually app.core.db.count_of)
 Probe = Callable[[ColumnElement], ColumnElement]
 MinSidePanelFn = Callable[[Session, CitizenCase, datetime, dict[str, Any]], Panel | None]
 
@@ -47,29 +47,26 @@ class _MinSidePanel:
 
 
 _PANELS: list[_MinSidePanel] = []
-_probe_statement: list = []  # built once, on first use: every panel module is imported by then
+# dialect name -> every panel's probes as one compiled statement; built on first use (every panel
+# module is imported by then) and emptied when a panel registers
+_compiled_probes: dict[str, Any] = {}
 
 
 def min_side_panel(fn: MinSidePanelFn | None = None, *, probes: dict[str, Probe] | None = None):
     """Register a Min side panel, as @min_side_panel or @min_side_panel(probes={...})."""
     def register(panel_fn: MinSidePanelFn) -> MinSidePanelFn:
         _PANELS.append(_MinSidePanel(panel_fn, probes or {}))
-        _probe_statement.clear()
+        _compiled_probes.clear()
         return panel_fn
     return register(fn) if fn is not None else register
 
 
-def _probe_columns():
+def _probe_statement():
     case_id = bindparam("probe_case_id")
     columns = [literal(1).label("_")]  # a panel-less registry still makes valid SQL
     for index, panel in enumerate(_PANELS):
         columns += [probe(case_id).label(f"p{index}_{name}") for name, probe in panel.probes.items()]
     return select(*columns)
-
-
-def count_of(model, *where) -> ColumnElement:
-    """A probe's usual shape: how many rows of `model` match."""
-    return select(func.count()).select_from(model).where(*where).scalar_subquery()
 
 
 def probe_case(db: Session, case_id: int) -> list[dict[str, Any]]:
@@ -79,23 +76,13 @@ def probe_case(db: Session, case_id: int) -> list[dict[str, Any]]:
     subqueries, SQLAlchemy's per-execution cache lookup (walking the statement to build its key)
     costs more than SQLite's answer."""
     connection = db.connection()
-    if not _probe_statement:
-        _probe_statement.append(_probe_columns())
-    compiled = _compiled_probes(_probe_statement[0], connection.dialect)
+    compiled = _compiled_probes.get(connection.dialect.name)
+    if compiled is None:
+        compiled = _compiled_probes[connection.dialect.name] = _probe_statement().compile(dialect=connection.dialect)
     params = {**compiled.params, "probe_case_id": case_id}
     args = tuple(params[name] for name in compiled.positiontup) if compiled.positional else params
     row = connection.exec_driver_sql(str(compiled), args).one()._mapping
     return [{name: row[f"p{index}_{name}"] for name in panel.probes} for index, panel in enumerate(_PANELS)]
-
-
-_compiled_by_dialect: dict[tuple[int, str], Any] = {}
-
-
-def _compiled_probes(statement, dialect):
-    key = (id(statement), dialect.name)
-    if key not in _compiled_by_dialect:
-        _compiled_by_dialect[key] = statement.compile(dialect=dialect)
-    return _compiled_by_dialect[key]
 
 
 def build_panels(db: Session, case: CitizenCase, now: datetime) -> list[Panel]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from app.cases.panels import Panel, count_of, min_side_panel, staff_case_panel
+from app.cases.panels import Panel, min_side_panel, staff_case_panel
+from app.core.db import count_of
 from app.complaints import service
 from app.complaints.models import Complaint
 from app.decisions import service as decisions

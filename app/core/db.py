@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import DateTime, event
+from sqlalchemy import DateTime, event, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, create_engine
@@ -98,6 +98,11 @@ def write_aside(db: Session, statement) -> None:
             aside.commit()
     else:
         db.execute(statement)
+
+
+def count_of(model, *where):
+    """How many rows of `model` match, as a scalar SQL expression (a subquery to select or compare)."""
+    return select(func.count()).select_from(model).where(*where).scalar_subquery()
 
 
 def run_writes_aside(engine: Engine, statements: list) -> None:

@@ -8,7 +8,7 @@ from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from app.cases.models import CitizenCase
-from app.core.db import write_aside
+from app.core.db import count_of, write_aside
 from app.notify import service as notify
 
 from app.core.i18n import N_
@@ -58,7 +58,7 @@ def thread(db: Session, case_id: int) -> list[Message]:
 
 def count_for_case(case_id):
     """How many messages the case has (a scalar SQL expression; case_id may be a bind parameter)."""
-    return select(func.count()).select_from(Message).where(Message.case_id == case_id).scalar_subquery()
+    return count_of(Message, Message.case_id == case_id)
 
 
 def _mark_read(db: Session, case_id: int, *, from_staff: bool, now: datetime) -> None:
@@ -79,8 +79,7 @@ def mark_read_by_staff(db: Session, *, case_id: int, now: datetime) -> None:
 
 def unread_for_citizen(case_id):
     """The centre's messages the citizen has not opened (a scalar SQL expression, as count_for_case)."""
-    return select(func.count()).select_from(Message).where(
-        Message.case_id == case_id, Message.from_staff.is_(True), Message.read_at.is_(None)).scalar_subquery()
+    return count_of(Message, Message.case_id == case_id, Message.from_staff.is_(True), Message.read_at.is_(None))
 
 
 def unread_for_staff(db: Session, case_ids: list[int] | None = None) -> dict[int, int]:

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Form, Request
 
 from app.appointments import service as appointments
 from app.appointments.models import Appointment
-from app.cases.panels import Panel, count_of, min_side_panel
+from app.cases.panels import Panel, min_side_panel
+from app.core.db import count_of
 from app.core.clock import local_date
 from app.core.deps import DB, CitizenSession, Now
 from app.core.errors import NotFound

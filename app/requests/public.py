@@ -10,7 +10,8 @@ from starlette.concurrency import run_in_threadpool
 from app.appointments.models import Appointment
 from app.cases.handoff import hand_over_new_code
 from app.cases.models import CitizenCase
-from app.cases.panels import Panel, count_of, min_side_panel
+from app.cases.panels import Panel, min_side_panel
+from app.core.db import count_of
 from app.core.clock import local_date
 from app.core.deps import CITIZEN_COOKIE, DB, CitizenSession, Now
 from app.core.errors import NotFound
@@ -153,9 +154,8 @@ def requests_panel(db, case, now, found):
     reqs = service.requests_for_case(db, case.id) if found["requests"] else []
     if not reqs:
         return None
-    starts = service.start_dates(db, reqs, any_starts=bool(found["starts"]))
-    rows = [{"req": r, "g": service.guarantee_view(r, starts[r.id], now=now), "can_delete": service.can_delete(r)}
-            for r in reqs]
+    guarantees = service.guarantees_for(db, reqs, now=now, any_starts=bool(found["starts"]))
+    rows = [{"req": r, "g": guarantees[r.id], "can_delete": service.can_delete(r)} for r in reqs]
     return Panel("public/requests/panel_requests.html", {"rows": rows, **LABELS}, order=10)
 
 

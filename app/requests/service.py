@@ -166,6 +166,13 @@ def guarantee_for(db: Session, req: TreatmentRequest, *, now: datetime) -> Guara
     return guarantee_view(req, start_date(db, req), now=now)
 
 
+def guarantees_for(db: Session, reqs: list[TreatmentRequest], *, now: datetime,
+                   any_starts: bool = True) -> dict[int, GuaranteeView]:
+    """guarantee_for() for many requests, with one query for their start dates (see start_dates)."""
+    starts = start_dates(db, reqs, any_starts=any_starts)
+    return {req.id: guarantee_view(req, starts[req.id], now=now) for req in reqs}
+
+
 def guarantee_view(req: TreatmentRequest, start: date | None, *, now: datetime) -> GuaranteeView:
     """The guarantee for a request whose start date is already known (see start_dates)."""
     today = local_date(now)
@@ -332,9 +339,8 @@ def inbox(db: Session, *, now: datetime, area: str | None = None, status: str | 
     pairs = db.exec(select(TreatmentRequest, CitizenCase).join(CitizenCase, CitizenCase.id == TreatmentRequest.case_id)
                     .where(TreatmentRequest.id.in_(page_ids)).order_by(*order)).all()
     unread = messages.unread_for_staff(db, case_ids=[case.id for _, case in pairs])
-    starts = start_dates(db, [req for req, _ in pairs])
-    rows = [InboxRow(req, case, guarantee_view(req, starts[req.id], now=now), unread.get(case.id, 0))
-            for req, case in pairs]
+    guarantees = guarantees_for(db, [req for req, _ in pairs], now=now)
+    rows = [InboxRow(req, case, guarantees[req.id], unread.get(case.id, 0)) for req, case in pairs]
     return InboxPage(rows, page, pages, total)
 
 

@@ -74,8 +74,9 @@ def _request(db, case: CitizenCase, request_id: int):
 
 def _case_page(request, db, now, user, case, *, errors=None, form=None, status=200):
     reqs = service.requests_for_case(db, case.id)
+    guarantees = service.guarantees_for(db, reqs, now=now)
     return render(request, "staff/requests/case.html", {
-        "user": user, "case": case, "rows": [{"req": r, "g": service.guarantee_for(db, r, now=now)} for r in reqs],
+        "user": user, "case": case, "rows": [{"req": r, "g": guarantees[r.id]} for r in reqs],
         "messages": messages.thread(db, case.id), "panels": build_staff_panels(db, case, now),
         "counsellors": service.counsellors(db), "errors": errors or {}, "form": form or {},
         "status_values": [s.value for s in RequestStatus], "area_values": [a.value for a in Area], **LABELS,
