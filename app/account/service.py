@@ -235,7 +235,7 @@ def reset_second_factor(db: Session, target: StaffUser, *, now: datetime) -> Non
     db.flush()
 
 
-def pass_second_factor(db: Session, session: WebSession, *, now: datetime) -> str:
+def pass_second_factor(db: Session, session: sessions.SignedIn, *, now: datetime) -> str:
     """Replace the password-only session with a new one that has passed both factors.
 
     A fresh id at the privilege change means a session id seen before the second factor is worth nothing.
@@ -244,8 +244,7 @@ def pass_second_factor(db: Session, session: WebSession, *, now: datetime) -> st
                                    user_agent=session.user_agent)
     new = db.get(WebSession, token_digest(token))
     new.second_factor_passed = True
-    session.ended_at = now
-    db.add_all([new, session])
+    sessions.end_session_by_id(db, session.id, now=now)
     db.flush()
     return token
 

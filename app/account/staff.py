@@ -12,7 +12,7 @@ from app.core.deps import (DB, STAFF_COOKIE, AppCentre, AppSettings, Now, client
                            staff_session_password_only, throttle_policy)
 from app.core.i18n import Msg, N_
 from app.core.menu import register_menu_item
-from app.core.models import WebSession
+from app.core import sessions
 from app.core.web import render, see_other, translate
 from app.staff import service as staff_service
 from app.staff.deps import RECEPTION_UP, Admin, AnyStaff, current_staff
@@ -24,7 +24,7 @@ router = APIRouter(prefix="/personale", dependencies=[Depends(staff_session)])
 
 register_menu_item("/personale/min-konto", N_("Min konto"), RECEPTION_UP, order=990)
 
-PasswordOnlySession = Annotated[WebSession, Depends(staff_session_password_only)]
+PasswordOnlySession = Annotated[sessions.SignedIn, Depends(staff_session_password_only)]
 
 MESSAGES = {
     "malformed": N_("Skriv de 6 cifre fra appen, eller en gendannelseskode på 10 tegn."),

@@ -29,6 +29,7 @@ from app.cases import service as cases
 from app.cases.models import CitizenCase
 from app.core.clock import local_date, local_datetime
 from app.core.codes import PersonalCode
+from app.core.prepared import PreparedRead
 from app.core.errors import NotFound
 from app.core.i18n import N_
 
@@ -298,16 +299,19 @@ def own_booking(db: Session, *, case_id: int, booking_id: int) -> CounsellingBoo
 
 
 # Built once: Min side runs it on every view, and building a statement costs more than running it.
-_BOOKINGS_OF_CASE = (select(CounsellingBooking, CounsellingSession)
-                     .join(CounsellingSession, CounsellingSession.id == CounsellingBooking.session_id)
-                     .where(CounsellingBooking.case_id == bindparam("case_id"),
-                            CounsellingBooking.status != BookingStatus.moved.value)
-                     .order_by(CounsellingSession.starts_at, CounsellingBooking.id))
+# Read-only records, not ORM objects (app.core.prepared): Min side, the staff case page, exports.
+_BOOKINGS_OF_CASE = PreparedRead(
+    select(CounsellingBooking.__table__, CounsellingSession.__table__)
+    .join(CounsellingSession.__table__, CounsellingSession.id == CounsellingBooking.session_id)
+    .where(CounsellingBooking.case_id == bindparam("case_id"), CounsellingBooking.status != BookingStatus.moved.value)
+    .order_by(CounsellingSession.starts_at, CounsellingBooking.id),
+    CounsellingBooking.__table__, CounsellingSession.__table__)
 
 
-def bookings_for_case(db: Session, case_id: int) -> list[tuple[CounsellingBooking, CounsellingSession]]:
-    """The case's bookings, leaving out the old halves of moves, soonest first."""
-    return [(b, s) for b, s in db.exec(_BOOKINGS_OF_CASE, params={"case_id": case_id})]
+def bookings_for_case(db: Session, case_id: int) -> list[tuple]:
+    """The case's bookings, leaving out the old halves of moves, soonest first: (booking, session)
+    records with the attributes of CounsellingBooking and CounsellingSession."""
+    return _BOOKINGS_OF_CASE.all(db, case_id=case_id)
 
 
 def cancel_booking(db: Session, *, case_id: int, booking_id: int, now: datetime) -> CounsellingBooking:
@@ -445,7 +449,10 @@ def cancel_session(db: Session, *, session_id: int, reason: str, now: datetime) 
     return notices
 
 
-def notices_for_case(db: Session, case_id: int) -> list[BookingNotice]:
-    return list(db.exec(select(BookingNotice).where(BookingNotice.case_id == case_id)
-                        .order_by(BookingNotice.created_at.desc(), BookingNotice.id.desc())))
+_NOTICES_OF_CASE = PreparedRead(select(BookingNotice.__table__).where(BookingNotice.case_id == bindparam("case_id"))
+                                 .order_by(BookingNotice.created_at.desc(), BookingNotice.id.desc()))
+
+
+def notices_for_case(db: Session, case_id: int) -> list:
+    return _NOTICES_OF_CASE.all(db, case_id=case_id)
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, update
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from app.core.db import write_aside
+from app.core.prepared import PreparedRead
 from app.core.models import WebSession
 from app.core.security import new_token, token_digest
 
@@ -16,9 +17,26 @@ CITIZEN = "citizen"
 STAFF = "staff"
 # Writing last_seen_at on every request would turn each page view into a write.
 TOUCH_INTERVAL = timedelta(seconds=60)
-# Built once: every signed-in request runs it, and building a statement costs more than running it
-# (Session.get builds one each time).
-_BY_ID = select(WebSession).where(WebSession.id == bindparam("session_id"))
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    """A valid session as a request sees it: read, never changed through this object."""
+
+    id: str
+    kind: str
+    case_id: int | None
+    staff_id: int | None
+    second_factor_passed: bool
+    created_at: datetime
+    last_seen_at: datetime
+    ended_at: datetime | None
+    user_agent: str
+
+
+# Every signed-in request runs it: compiled once, no ORM object (app.core.prepared).
+_BY_ID = PreparedRead(select(*(getattr(WebSession, name) for name in SignedIn.__slots__))
+                      .where(WebSession.id == bindparam("session_id")))
 
 
 def start_session(
@@ -36,25 +54,31 @@ def start_session(
 
 def load_session(
     db: Session, token: str | None, *, kind: str, now: datetime, idle: timedelta, max_age: timedelta,
-) -> WebSession | None:
+) -> SignedIn | None:
     if not token:
         return None
-    row = db.exec(_BY_ID, params={"session_id": token_digest(token)}).first()
-    if row is None or row.kind != kind or row.ended_at is not None:
+    found = _BY_ID.first(db, session_id=token_digest(token))
+    if found is None:
+        return None
+    row = SignedIn(*found)
+    if row.kind != kind or row.ended_at is not None:
         return None
     if now - row.last_seen_at > idle or now - row.created_at > max_age:
         write_aside(db, update(WebSession).where(WebSession.id == row.id).values(ended_at=now))
         return None
     if now - row.last_seen_at > TOUCH_INTERVAL:
         write_aside(db, update(WebSession).where(WebSession.id == row.id).values(last_seen_at=now))
-        set_committed_value(row, "last_seen_at", now)  # not dirty: nothing to flush in this request
     return row
 
 
 def end_session(db: Session, token: str | None, *, now: datetime) -> None:
     if token:
-        db.execute(update(WebSession).where(WebSession.id == token_digest(token), WebSession.ended_at.is_(None))
-                   .values(ended_at=now))
+        end_session_by_id(db, token_digest(token), now=now)
+
+
+def end_session_by_id(db: Session, session_id: str, *, now: datetime) -> None:
+    db.execute(update(WebSession).where(WebSession.id == session_id, WebSession.ended_at.is_(None))
+               .values(ended_at=now))
 
 
 def end_case_sessions(db: Session, case_id: int, *, now: datetime) -> int:

@@ -13,6 +13,8 @@ from app.cases import service as cases
 from app.cases.models import CitizenCase
 from app.core.clock import local_date
 from app.core.codes import PersonalCode
+from app.core.db import read_rows
+from app.core.prepared import PreparedRead
 from app.core.i18n import N_, Msg
 from app.core.sessions import end_case_sessions
 from app.messages import service as messages
@@ -98,12 +100,14 @@ def add_request(db: Session, *, case: CitizenCase, area: str, message: str = "",
 
 
 # Built once (Min side runs these on every view): building a statement costs more than running it.
-_REQUESTS_OF_CASE = select(TreatmentRequest).where(TreatmentRequest.case_id == bindparam("case_id")) \
-    .order_by(TreatmentRequest.received_at.desc(), TreatmentRequest.id.desc())
+# Read-only records, not ORM objects (app.core.prepared): Min side, the staff case page, exports.
+_REQUESTS_OF_CASE = PreparedRead(select(TreatmentRequest.__table__).where(TreatmentRequest.case_id == bindparam("case_id")) \
+    .order_by(TreatmentRequest.received_at.desc(), TreatmentRequest.id.desc()))
 
 
-def requests_for_case(db: Session, case_id: int) -> list[TreatmentRequest]:
-    return list(db.exec(_REQUESTS_OF_CASE, params={"case_id": case_id}))
+def requests_for_case(db: Session, case_id: int) -> list:
+    """The case's requests, newest first, as read-only records with TreatmentRequest's attributes."""
+    return _REQUESTS_OF_CASE.all(db, case_id=case_id)
 
 
 def get_request(db: Session, *, case_id: int, request_id: int) -> TreatmentRequest:
@@ -131,7 +135,7 @@ def start_date(db: Session, req: TreatmentRequest) -> date | None:
 def start_dates(db: Session, reqs: list[TreatmentRequest], *, any_starts: bool = True) -> dict[int, date | None]:
     """start_date() for many requests with one query (a page of the inbox). any_starts=False says the
     caller already knows these cases have no treatment-starting appointment (Min side's probe)."""
-    rows = db.exec(_STARTS_OF_CASES, params={"case_ids": list({r.case_id for r in reqs})}).all() \
+    rows = read_rows(db, _STARTS_OF_CASES, {"case_ids": list({r.case_id for r in reqs})}).all() \
         if reqs and any_starts else []
     by_case: dict[int, list[date]] = {}
     for case_id, starts_at in rows:

@@ -1,0 +1,115 @@
+"""The reads every signed-in page makes, compiled once and run on the driver's cursor.
+
+Through Connection.execute, each run of a small select cost about 20 µs of SQLAlchemy's work per
+execution (the cache-key walk, an execution context, a result object) against 3–5 µs for SQLite's
+answer, and Min side makes four of them on every view (bench/README.md). A PreparedRead compiles
+its statement once per dialect and converts values with the same bind and result types SQLAlchemy
+would use, so the rows are the same; only the per-execution machinery is skipped. Listeners of
+before_cursor_execute still see each statement (tests count and place statements with it)."""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.engine import Connection, Dialect
+from sqlmodel import Session
+
+from app.core.db import connection_of
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    positional_names: tuple[str, ...] | None  # None: the driver takes a dict (psycopg)
+    fixed_params: dict[str, Any]  # literal values the statement binds itself
+    required: frozenset[str]  # parameters each run must give
+    bind_processors: dict[str, Any]
+    result_processors: list
+    shapes: list[tuple[type, int, int]]  # record type, first and last column + 1
+
+
+class PreparedRead:
+    """A Core select of whole tables or of columns; each row comes back as one named record per
+    table for `select(a_table, b_table)` (like-named columns, such as id and status, stay apart),
+    or as one named record of all columns otherwise. Records have the columns as attributes, so
+    templates and rules read them as they read model objects.
+
+    Not for statements with expanding parameters (IN lists): their SQL changes with each run."""
+
+    def __init__(self, statement, *tables: Table):
+        self.statement = statement
+        self.tables = tables
+        self._by_dialect: dict[str, _Compiled] = {}
+
+    def all(self, db: Session | Connection, **params) -> list:
+        connection = db if isinstance(db, Connection) else connection_of(db)
+        compiled = self._by_dialect.get(connection.dialect.name) or self._compile(connection.dialect)
+        if not compiled.required <= params.keys():
+            raise TypeError(f"missing parameters: {sorted(compiled.required - params.keys())}")
+        values = {**compiled.fixed_params, **params}
+        for name, process in compiled.bind_processors.items():
+            values[name] = process(values[name])
+        args = tuple(values[name] for name in compiled.positional_names) \
+            if compiled.positional_names is not None else values
+        cursor = connection.connection.cursor()
+        try:
+            for listener in connection.dispatch.before_cursor_execute:
+                listener(connection, cursor, compiled.sql, args, None, False)
+            cursor.execute(compiled.sql, args)
+            fetched = cursor.fetchall()
+        finally:
+            cursor.close()
+        processors = compiled.result_processors
+        records = []
+        for raw in fetched:
+            row = [process(value) if process else value for process, value in zip(processors, raw)]
+            parts = tuple(record_type._make(row[start:end]) for record_type, start, end in compiled.shapes)
+            records.append(parts if len(parts) > 1 else parts[0])
+        return records
+
+    def first(self, db: Session | Connection, **params):
+        rows = self.all(db, **params)
+        return rows[0] if rows else None
+
+    def _compile(self, dialect: Dialect) -> _Compiled:
+        compiled = self.statement.compile(dialect=dialect)
+        columns = list(self.statement.selected_columns)
+        if any(bind.expanding for bind in compiled.binds.values()):
+            raise ValueError("expanding parameters (IN lists) change the SQL: use Connection.execute")
+        binds = {name: bind.type.dialect_impl(dialect).bind_processor(dialect) for name, bind in compiled.binds.items()}
+        if self.tables:
+            shapes, start = [], 0
+            for table in self.tables:
+                width = len(table.columns)
+                shapes.append((_record_type(table.name, tuple(c.key for c in columns[start:start + width])),
+                               start, start + width))
+                start += width
+            if start != len(columns):
+                raise ValueError("the statement must select exactly the given tables' columns, in order")
+        else:
+            shapes = [(_record_type("row", tuple(c.key for c in columns)), 0, len(columns))]
+        prepared = _Compiled(
+            sql=str(compiled),
+            positional_names=tuple(compiled.positiontup) if compiled.positional else None,
+            fixed_params=dict(compiled.params),
+            required=frozenset(name for name, bind in compiled.binds.items() if bind.required),
+            bind_processors={name: process for name, process in binds.items() if process is not None},
+            result_processors=[column.type.dialect_impl(dialect).result_processor(dialect, None)
+                               for column in columns],
+            shapes=shapes,
+        )
+        self._by_dialect[dialect.name] = prepared
+        return prepared
+
+
+_record_types: dict[tuple[str, tuple[str, ...]], type] = {}
+
+
+def _record_type(name: str, fields: tuple[str, ...]) -> type:
+    key = (name, fields)
+    if key not in _record_types:
+        _record_types[key] = namedtuple(f"{name}_record", fields)
+    return _record_types[key]

@@ -1,0 +1,90 @@
+"""PreparedRead runs a statement on the driver's cursor: its rows must be exactly what SQLAlchemy
+would have returned (types converted both ways), on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import bindparam, event
+from sqlmodel import select
+
+from app.booking import service as booking
+from app.booking.models import CounsellingBooking, CounsellingSession
+from app.core.models import WebSession
+from app.core.prepared import PreparedRead
+from app.core import sessions
+from tests.booking_support import book, make_session
+from tests.factories import make_case
+
+SESSIONS_SINCE = PreparedRead(select(WebSession.__table__).where(WebSession.created_at >= bindparam("since"))
+                              .order_by(WebSession.created_at))
+
+
+def _sessions(db, clock):
+    case, _ = make_case(db, now=clock.now())
+    for minutes in (0, 5, 10):
+        sessions.start_session(db, kind="citizen", case_id=case.id, now=clock.now() + timedelta(minutes=minutes),
+                               user_agent="Firefox")
+    db.execute(WebSession.__table__.update().values(second_factor_passed=True)
+               .where(WebSession.created_at == clock.now()))
+    db.commit()
+
+
+def test_rows_equal_sqlalchemys_own_with_dates_booleans_and_nulls(db, clock):
+    _sessions(db, clock)
+    since = clock.now() + timedelta(minutes=5)  # a datetime parameter: the driver needs it converted
+    expected = db.connection().execute(SESSIONS_SINCE.statement, {"since": since}).all()
+    rows = SESSIONS_SINCE.all(db, since=since)
+    assert [tuple(r) for r in rows] == [tuple(r) for r in expected] and len(rows) == 2
+    assert rows[0].created_at == since and rows[0].created_at.tzinfo is not None
+    assert rows[0].second_factor_passed is False and rows[0].ended_at is None
+    everything = SESSIONS_SINCE.all(db, since=clock.now())
+    assert everything[0].second_factor_passed is True
+
+
+def test_records_of_two_tables_keep_their_like_named_columns_apart(db, clock):
+    first, second = make_session(db, now=clock.now()), make_session(db, now=clock.now(), hour=17)
+    case, _ = make_case(db, now=clock.now())
+    db.commit()
+    for session in (second, first):
+        book(db, session, now=clock.now(), case=case)
+    pairs = booking.bookings_for_case(db, case.id)
+    assert [(s.id, s.status, s.place) for _, s in pairs] == [(first.id, first.status, first.place),
+                                                           (second.id, second.status, second.place)]
+    stored = {b.id: b for b in db.exec(select(CounsellingBooking).where(CounsellingBooking.case_id == case.id))}
+    assert {b.id for b, _ in pairs} == set(stored) and all(b.status == stored[b.id].status for b, _ in pairs)
+    assert all(b.session_id == s.id for b, s in pairs)
+
+
+def test_a_missing_parameter_is_an_error_not_a_null(db):
+    with pytest.raises(TypeError, match="since"):
+        SESSIONS_SINCE.all(db)
+
+
+def test_a_statement_with_an_in_list_is_refused(db):
+    in_list = PreparedRead(select(WebSession.id).where(WebSession.id.in_(bindparam("ids", expanding=True))))
+    with pytest.raises(ValueError, match="expanding"):
+        in_list.all(db, ids=["a"])
+
+
+def test_the_columns_must_be_exactly_the_named_tables(db):
+    partial = PreparedRead(select(CounsellingBooking.__table__), CounsellingBooking.__table__,
+                           CounsellingSession.__table__)
+    with pytest.raises(ValueError, match="exactly"):
+        partial.all(db)
+
+
+def test_statement_listeners_still_see_each_run(db, clock):
+    seen = []
+
+    def listener(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    connection = db.connection()
+    event.listen(connection.engine, "before_cursor_execute", listener)
+    try:
+        SESSIONS_SINCE.all(db, since=clock.now())
+    finally:
+        event.remove(connection.engine, "before_cursor_execute", listener)
+    assert len(seen) == 1 and seen[0].lstrip().upper().startswith("SELECT")
