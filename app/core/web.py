@@ -13,7 +13,7 @@ from jinja2_fragments import render_block
 
 from app.core import i18n
 from app.core.menu import staff_menu
-from app.core.template_i18n import CompileTimeGettext
+from app.core.template_i18n import enable_compile_time_translations
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -45,8 +45,7 @@ def build_environments(settings, centre) -> dict[str, Environment]:
             auto_reload=settings.environment == "development",
         )
         env.install_gettext_translations(i18n.translations(lang), newstyle=True)
-        env.code_generator_class = CompileTimeGettext
-        env.compile_time_translations = i18n.translations(lang)
+        enable_compile_time_translations(env, i18n.translations(lang))
         env.globals["tr"] = lambda m, _l=lang: i18n.translate_message(_l, m)
         env.filters["dato"] = lambda v, _l=lang: i18n.format_day(v, _l)
         env.filters["tid"] = lambda v, _l=lang: i18n.format_time(v, _l)

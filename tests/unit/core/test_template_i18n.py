@@ -9,7 +9,7 @@ import pytest
 from jinja2 import DictLoader, Environment
 
 from app.core import i18n
-from app.core.template_i18n import CompileTimeGettext
+from app.core.template_i18n import RENDER_TIME_FILTER, CompileTimeGettext, enable_compile_time_translations
 
 TEMPLATES = {
     "plain.html": '{{ _("Min side") }}',
@@ -22,6 +22,10 @@ TEMPLATES = {
     "loop_var.html": '{% for _ in [upper] %}{{ _("Min side") }}{% endfor %}',
     "autoescape_off.html": '{% autoescape false %}{{ _("Hej %(name)s.", name=who) }}{% endautoescape %}',
     "dynamic.html": '{{ _(message) }}',
+    "dynamic_markup.html": '{{ _(labels[key]) }} {{ _(missing) }}',
+    "dynamic_in_expression.html": '{{ (_(message) ~ "!")|upper }}',
+    "dynamic_values.html": '{{ _(greeting, name=who) }}',
+    "dynamic_text.txt": '{{ _(missing) }}',
     "text.txt": '{{ _("Hej %(name)s.", name=who) }}',
 }
 
@@ -37,12 +41,12 @@ def environment(compile_time: bool) -> Environment:
                       extensions=["jinja2.ext.i18n"])
     env.install_gettext_translations(Catalogue(), newstyle=True)
     if compile_time:
-        env.code_generator_class = CompileTimeGettext
-        env.compile_time_translations = Catalogue()
+        enable_compile_time_translations(env, Catalogue())
     return env
 
 
-CONTEXT = {"who": "<script>", "message": "Min side", "upper": str.upper}
+CONTEXT = {"who": "<script>", "message": "Min side", "upper": str.upper, "greeting": "Hej %(name)s.",
+           "labels": {"a": "Log ud"}, "key": "a", "missing": "Ikke oversat & <ukendt>"}
 
 
 @pytest.mark.parametrize("name", sorted(TEMPLATES))
@@ -57,20 +61,21 @@ def test_values_are_escaped_into_the_trusted_translation():
     assert html == "Hi <b>&lt;script&gt;</b>."
 
 
-def test_constant_calls_no_longer_call_gettext_when_rendering():
+def test_calls_of_one_string_no_longer_call_the_template_gettext_when_rendering():
     env = environment(True)
     calls = []
     env.globals["_"] = lambda *a, **k: calls.append(a) or "called"
     assert env.get_template("plain.html").render() == "My page"
     assert env.get_template("values.html").render(who="Ole") == "Hi <b>Ole</b>."
-    assert env.get_template("dynamic.html").render(message="x") == "called"  # not constant: still a call
+    assert env.get_template("dynamic.html").render(message="Min side") == "My page"  # the filter translated it
+    assert env.get_template("dynamic_values.html").render(greeting="x", who="Ole") == "called"  # values: a call
     assert env.get_template("shadowed.html").render(upper=str.upper) == "MIN SIDE"  # the template's own _
     assert calls == [("x",)]
 
 
 def test_the_apps_english_environment_translates_at_compile_time(app):
     env = app.state.templates["en"]
-    assert env.code_generator_class is CompileTimeGettext
+    assert env.code_generator_class is CompileTimeGettext and RENDER_TIME_FILTER in env.filters
     translated = i18n.translations("en").gettext("Min side")
     assert translated != "Min side"
     source = env.loader.get_source(env, "public/cases/min_side.html")[0]
