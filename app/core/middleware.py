@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-from http.cookies import SimpleCookie
 
 from starlette.datastructures import MutableHeaders
+from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.web import CSRF_COOKIE, FLASH_COOKIE
@@ -28,13 +28,9 @@ class BodyTooLarge(Exception):
 
 
 def _cookies(scope: Scope) -> dict[str, str]:
-    raw = b"; ".join(v for k, v in scope.get("headers", []) if k == b"cookie").decode("latin-1")
-    jar = SimpleCookie()
-    try:
-        jar.load(raw)
-    except Exception:  # a malformed cookie header must not become a 500
-        return {}
-    return {k: m.value for k, m in jar.items()}
+    # Starlette's parser, as Request.cookies uses: lenient (a malformed header is never a 500) and
+    # several times quicker than http.cookies.SimpleCookie.
+    return cookie_parser(b"; ".join(v for k, v in scope.get("headers", []) if k == b"cookie").decode("latin-1"))
 
 
 class SecurityMiddleware:

@@ -7,7 +7,9 @@ import hashlib
 import hmac
 import secrets
 import threading
+import time
 import weakref
+from functools import lru_cache
 
 import anyio
 import anyio.to_thread
@@ -70,6 +72,9 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+CSRF_TOKEN_REUSE_SECONDS = 300
+
+
 class Signer:
     """Signs cookie values and CSRF tokens with the app secret (itsdangerous)."""
 
@@ -91,6 +96,12 @@ class Signer:
         return value if isinstance(value, str) else None
 
     def csrf_token(self, binding: str) -> str:
+        # Every page with a form needs one, and signing cost more than a database read: a browser's
+        # token is reused for a few minutes (it stays valid for hours: csrf_valid's max_age).
+        return self._recent_csrf_token(binding, int(time.time() // CSRF_TOKEN_REUSE_SECONDS))
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one Signer per app, alive as long as the process
+    def _recent_csrf_token(self, binding: str, period: int) -> str:
         return self._csrf.dumps(binding)
 
     def csrf_valid(self, token: str | None, binding: str | None, max_age: int = 4 * 3600) -> bool:
