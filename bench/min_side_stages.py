@@ -60,7 +60,7 @@ def main() -> None:
         request, now = Request(scope), app.state.clock.now()
 
         def open_page():  # as app.core.deps.citizen_page does
-            connection = app.state.read_only_engine.connect()
+            connection = app.state.page_engine.connect()
             transaction = connection.begin()
             session = Session(bind=connection, expire_on_commit=False)
             session.info[PAGE_CONNECTION] = connection

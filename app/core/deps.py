@@ -230,7 +230,7 @@ def _citizen_page_work(request: Request, now: datetime, work: CitizenPageWork, w
     # A connection and its transaction, and an ORM session on it that stays idle unless a panel
     # needs it: the page's own reads are Core rows on the connection (db.read_rows). A session that
     # opened the connection itself cost about 50 µs more a request.
-    with request.app.state.read_only_engine.connect() as connection, connection.begin():
+    with request.app.state.page_engine.connect() as connection, connection.begin():
         with Session(bind=connection, expire_on_commit=False) as db:
             db.info[PAGE_CONNECTION] = connection
             if writes is not None:
