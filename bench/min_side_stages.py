@@ -35,7 +35,6 @@ def main() -> None:
     from starlette.requests import Request
 
     from app.cases import panels
-    from app.cases.public import signed_in_case_record
     from app.core import deps
     from app.core.db import PAGE_CONNECTION
     from app.core.web import render
@@ -68,8 +67,7 @@ def main() -> None:
 
         connection, transaction, db = timed("open connection", open_page)
         web_session = timed("session check", lambda: deps.citizen_session(request, db, now))
-        case = timed("case", lambda: signed_in_case_record(db, web_session))
-        found = timed("probes", lambda: panels.probe_case(db, case.id))
+        case, found = timed("case and probes", lambda: panels.case_with_probes(db, web_session.case_id))
         shown = []
         for panel, values in zip(panels._PANELS, found):
             result = timed(f"panel {panel.fn.__name__}", lambda: panel.fn(db, case, now, values))

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, literal, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
@@ -48,8 +48,8 @@ class _MinSidePanel:
 
 
 _PANELS: list[_MinSidePanel] = []
-# Every panel's probes as one statement; built on first use (every panel module is imported by
-# then) and dropped when a panel registers.
+# The case with every panel's probes, as one statement; built on first use (every panel module is
+# imported by then) and dropped when a panel registers.
 _probes: list[PreparedRead] = []
 
 
@@ -62,28 +62,48 @@ def min_side_panel(fn: MinSidePanelFn | None = None, *, probes: dict[str, Probe]
     return register(fn) if fn is not None else register
 
 
-def _probe_statement():
-    case_id = bindparam("probe_case_id")
-    columns = [literal(1).label("placeholder")]  # a panel-less registry still makes valid SQL
+def _case_and_probes_statement():
+    case_id = bindparam("case_id")
+    columns = list(CitizenCase.__table__.columns)  # the case comes along: one statement, not two
     for index, panel in enumerate(_PANELS):
         columns += [probe(case_id).label(f"p{index}_{name}") for name, probe in panel.probes.items()]
-    return select(*columns)
+    return select(*columns).where(CitizenCase.id == case_id)
 
 
-def probe_case(db: Session, case_id: int) -> list[dict[str, Any]]:
-    """Every panel's probe values for one case, in one statement; one dict per registered panel.
+def case_with_probes(db: Session, case_id: int):
+    """The case (a record with CitizenCase's attributes) and every panel's probe values, one dict
+    per registered panel, in one statement; None if there is no such case.
 
     A PreparedRead: for a select of a dozen subqueries, SQLAlchemy's work per execution (above all
     the walk over the statement for its cache key) took 30 µs, five times SQLite's answer."""
     if not _probes:
-        _probes.append(PreparedRead(_probe_statement()))
-    row = _probes[0].first(db, probe_case_id=case_id)
-    values = iter(row[1:])  # in the order _probe_statement put them, after its placeholder
-    return [{name: next(values) for name in panel.probes} for panel in _PANELS]
+        _probes.append(PreparedRead(_case_and_probes_statement(), CitizenCase.__table__, "probes"))
+    found = _probes[0].first(db, case_id=case_id)
+    if found is None:
+        return None
+    case, probes = found
+    values = iter(probes)  # in the order the statement put them
+    return case, [{name: next(values) for name in panel.probes} for panel in _PANELS]
+
+
+def probe_case(db: Session, case_id: int) -> list[dict[str, Any]]:
+    return case_with_probes(db, case_id)[1]
+
+
+def min_side(db: Session, case_id: int, now: datetime):
+    """The signed-in citizen's case and the panels Min side shows for it."""
+    loaded = case_with_probes(db, case_id)
+    if loaded is None:  # the session row's foreign key makes this a broken database, not a user error
+        raise LookupError("signed-in session without its case")
+    case, found = loaded
+    return case, _shown_panels(db, case, now, found)
 
 
 def build_panels(db: Session, case: CitizenCase, now: datetime) -> list[Panel]:
-    found = probe_case(db, case.id)
+    return _shown_panels(db, case, now, probe_case(db, case.id))
+
+
+def _shown_panels(db: Session, case, now: datetime, found: list[dict[str, Any]]) -> list[Panel]:
     panels = [p for panel, values in zip(_PANELS, found) if (p := panel.fn(db, case, now, values)) is not None]
     return sorted(panels, key=lambda p: p.order)
 

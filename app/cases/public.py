@@ -17,9 +17,8 @@ from app.cases import service
 from app.cases.handoff import code_belongs_to, render_new_code, start_citizen_session
 from app.cases.models import CitizenCase
 from app.core.codes import normalise_group
-from app.core.prepared import PreparedRead
 from app.core.errors import NotFound
-from app.cases.panels import build_panels
+from app.cases.panels import min_side
 from app.core import sessions
 from app.core.deps import (CITIZEN_COOKIE, DB, AppSettings, CitizenSession, Now, WaitingDB, citizen_page, client_key,
                            throttle_policy)
@@ -40,17 +39,6 @@ _CASE_BY_ID = select(CitizenCase).where(CitizenCase.id == bindparam("case_id")) 
 
 def signed_in_case(db, session) -> CitizenCase:
     return db.exec(_CASE_BY_ID, params={"case_id": session.case_id}).one()
-
-
-# Min side only shows the case: a record with the case's attributes, not an ORM object (app.core.prepared).
-_CASE_RECORD_BY_ID = PreparedRead(select(CitizenCase.__table__).where(CitizenCase.id == bindparam("case_id")))
-
-
-def signed_in_case_record(db, session):
-    case = _CASE_RECORD_BY_ID.first(db, case_id=session.case_id)
-    if case is None:  # the session row's foreign key makes this a broken database, not a user error
-        raise LookupError("signed-in session without its case")
-    return case
 
 
 @router.get("/status")
@@ -125,9 +113,8 @@ async def show_min_side(request: Request):
 
 
 def _min_side(request: Request, db, session, now):
-    case = signed_in_case_record(db, session)
-    return render(request, "public/cases/min_side.html",
-                  {"case": case, "panels": build_panels(db, case, now), "signed_in": True})
+    case, panels = min_side(db, session.case_id, now)
+    return render(request, "public/cases/min_side.html", {"case": case, "panels": panels, "signed_in": True})
 
 
 @router.post("/min-side/log-ud")

@@ -33,15 +33,16 @@ class _Compiled:
 
 class PreparedRead:
     """A Core select of whole tables or of columns; each row comes back as one named record per
-    table for `select(a_table, b_table)` (like-named columns, such as id and status, stay apart),
-    or as one named record of all columns otherwise. Records have the columns as attributes, so
-    templates and rules read them as they read model objects.
+    part given, in order: a table for its columns (`select(a_table, b_table)`: like-named columns,
+    such as id and status, stay apart), a name for all the columns after the tables; with no parts,
+    one record of all columns. Records have the columns as attributes, so templates and rules read
+    them as they read model objects.
 
     Not for statements with expanding parameters (IN lists): their SQL changes with each run."""
 
-    def __init__(self, statement, *tables: Table):
+    def __init__(self, statement, *parts: Table | str):
         self.statement = statement
-        self.tables = tables
+        self.parts = parts
         self._by_dialect: dict[str, _Compiled] = {}
 
     def all(self, db: Session | Connection, **params) -> list:
@@ -80,17 +81,15 @@ class PreparedRead:
         if any(bind.expanding for bind in compiled.binds.values()):
             raise ValueError("expanding parameters (IN lists) change the SQL: use Connection.execute")
         binds = {name: bind.type.dialect_impl(dialect).bind_processor(dialect) for name, bind in compiled.binds.items()}
-        if self.tables:
-            shapes, start = [], 0
-            for table in self.tables:
-                width = len(table.columns)
-                shapes.append((_record_type(table.name, tuple(c.key for c in columns[start:start + width])),
-                               start, start + width))
-                start += width
-            if start != len(columns):
-                raise ValueError("the statement must select exactly the given tables' columns, in order")
-        else:
-            shapes = [(_record_type("row", tuple(c.key for c in columns)), 0, len(columns))]
+        shapes, start = [], 0
+        for part in self.parts or ("row",):
+            width = len(columns) - start if isinstance(part, str) else len(part.columns)
+            name = part if isinstance(part, str) else part.name
+            shapes.append((_record_type(name, tuple(c.key for c in columns[start:start + width])),
+                           start, start + width))
+            start += width
+        if start != len(columns):
+            raise ValueError("the statement must select exactly the given tables' columns, in order")
         prepared = _Compiled(
             sql=str(compiled),
             positional_names=tuple(compiled.positiontup) if compiled.positional else None,

@@ -11,6 +11,8 @@ from sqlmodel import select
 
 from app.booking import service as booking
 from app.booking.models import CounsellingBooking, CounsellingSession
+from app.cases.models import CitizenCase
+from app.core.db import count_of
 from app.core.models import WebSession
 from app.core.prepared import PreparedRead
 from app.core import sessions
@@ -88,3 +90,13 @@ def test_statement_listeners_still_see_each_run(db, clock):
     finally:
         event.remove(connection.engine, "before_cursor_execute", listener)
     assert len(seen) == 1 and seen[0].lstrip().upper().startswith("SELECT")
+
+
+def test_columns_after_the_tables_come_as_one_record_under_the_given_name(db, clock):
+    case, _ = make_case(db, now=clock.now())
+    db.commit()
+    with_count = PreparedRead(
+        select(CitizenCase.__table__, count_of(WebSession, WebSession.case_id == CitizenCase.id).label("sessions"))
+        .where(CitizenCase.id == bindparam("case_id")), CitizenCase.__table__, "extra")
+    record, extra = with_count.first(db, case_id=case.id)
+    assert record.id == case.id and record.pseudonym == case.pseudonym and extra.sessions == 0
