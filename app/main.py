@@ -127,8 +127,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     # GET and HEAD sessions begin deferred on SQLite (see get_db); same pool, no I/O to set up.
     app.state.read_only_engine = app.state.engine.execution_options(**READ_ONLY)
     # Signed-in citizen pages (app.core.deps.citizen_page) only read. On PostgreSQL, READ COMMITTED
-    # gives each statement its own snapshot even inside a transaction, so there they read without
-    # one: the same rows, two round trips (BEGIN, COMMIT) fewer.
+    # (set by make_engine) gives each statement its own snapshot even inside a transaction, so there
+    # they read without one: the same rows, two round trips (BEGIN, COMMIT) fewer.
     app.state.page_engine = app.state.read_only_engine if app.state.engine.dialect.name == "sqlite" \
         else app.state.read_only_engine.execution_options(isolation_level="AUTOCOMMIT")
     app.state.db_slots = DbSlots(settings.db_concurrency)

@@ -10,11 +10,13 @@ before_cursor_execute still see each statement (tests count and place statements
 from __future__ import annotations
 
 from collections import namedtuple
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Table
 from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from app.core.db import connection_of
@@ -55,14 +57,19 @@ class PreparedRead:
             values[name] = process(values[name])
         args = tuple(values[name] for name in compiled.positional_names) \
             if compiled.positional_names is not None else values
-        cursor = connection.connection.cursor()
+        cursor = None
         try:
+            cursor = connection.connection.cursor()
             for listener in connection.dispatch.before_cursor_execute:
                 listener(connection, cursor, compiled.sql, args, None, False)
             cursor.execute(compiled.sql, args)
             fetched = cursor.fetchall()
+        except connection.dialect.loaded_dbapi.Error as error:
+            _raise_as_sqlalchemy_would(connection, cursor, compiled.sql, args, error)
         finally:
-            cursor.close()
+            if cursor is not None:
+                with suppress(connection.dialect.loaded_dbapi.Error):  # a dropped connection's cursor
+                    cursor.close()
         processors = compiled.result_processors
         records = []
         for raw in fetched:
@@ -102,6 +109,18 @@ class PreparedRead:
         )
         self._by_dialect[dialect.name] = prepared
         return prepared
+
+
+def _raise_as_sqlalchemy_would(connection: Connection, cursor, sql: str, args, error: Exception):
+    """What Connection.execute does with a driver's error: a dropped connection is invalidated, so
+    the pool replaces it (pool_pre_ping checks the others at checkout), and the error is raised as
+    SQLAlchemy's own, which the app's error handling knows."""
+    dialect = connection.dialect
+    dropped = dialect.is_disconnect(error, connection.connection.dbapi_connection, cursor)
+    if dropped:
+        connection.invalidate(error)
+    raise DBAPIError.instance(sql, args, error, dialect.loaded_dbapi.Error, connection_invalidated=dropped,
+                              dialect=dialect) from error
 
 
 _record_types: dict[tuple[str, tuple[str, ...]], type] = {}

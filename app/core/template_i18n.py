@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import gettext as _gettext
 
-from jinja2 import nodes
+from jinja2 import nodes, pass_eval_context
+from markupsafe import Markup
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.visitor import NodeTransformer
 
@@ -34,7 +35,15 @@ def enable_compile_time_translations(env, translations: _gettext.NullTranslation
     (which must be the ones installed for the i18n extension)."""
     env.code_generator_class = CompileTimeGettext
     env.compile_time_translations = translations
-    env.filters[RENDER_TIME_FILTER] = lambda message: translations.gettext(message) % {}
+
+    @pass_eval_context
+    def gettext_at_render(eval_ctx, message):
+        # What newstyle gettext returns: the translation made a string (None, a number, an undefined
+        # label all render as before) and trusted as markup when autoescaping, then %-formatted.
+        text = translations.gettext(message)
+        return (Markup(text) if eval_ctx.autoescape else text) % {}
+
+    env.filters[RENDER_TIME_FILTER] = gettext_at_render
 
 
 class CompileTimeGettext(CodeGenerator):
@@ -75,9 +84,7 @@ class _ConstantTranslations(NodeTransformer):
         if not (isinstance(message, nodes.Const) and isinstance(message.value, str)):
             if node.kwargs:
                 return node
-            # Newstyle gettext returns Markup(translation) % {} when autoescaping, translation % {} otherwise.
-            translated = nodes.Filter(message, RENDER_TIME_FILTER, [], [], None, None, lineno=lineno)
-            return nodes.MarkSafeIfAutoescape(translated, lineno=lineno)
+            return nodes.Filter(message, RENDER_TIME_FILTER, [], [], None, None, lineno=lineno)
         text = self.translations.gettext(message.value)
         if node.kwargs:
             values = nodes.Dict([nodes.Pair(nodes.Const(k.key, lineno=lineno), k.value, lineno=lineno)

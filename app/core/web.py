@@ -37,6 +37,21 @@ class _Environment(Environment):
         # (later changes to it are still seen, as through the ChainMap).
         return self.globals if not d else super().make_globals(d)
 
+    # Jinja adds globals given here to the cached template's globals: with the dict shared, to every
+    # template and request. Values for one render belong in its context.
+    def get_template(self, name, parent=None, globals=None):
+        _refuse_template_globals(globals)
+        return super().get_template(name, parent)
+
+    def select_template(self, names, parent=None, globals=None):
+        _refuse_template_globals(globals)
+        return super().select_template(names, parent)
+
+
+def _refuse_template_globals(template_globals) -> None:
+    if template_globals:
+        raise TypeError("templates here take no globals of their own: pass the values in the render context")
+
 
 def build_environments(settings, centre) -> dict[str, Environment]:
     """One Jinja environment per language, so gettext is bound once and not per request."""

@@ -7,7 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from app.core.compression import MAX_WINDOW_BITS, MIN_WINDOW_BITS, window_bits
+from starlette.applications import Starlette
+from starlette.responses import StreamingResponse
+from starlette.routing import Route
+from starlette.testclient import TestClient
+
+from app.core.compression import MAX_WINDOW_BITS, MIN_WINDOW_BITS, GZipMiddleware, window_bits
 
 STATIC = Path(__file__).resolve().parents[3] / "app" / "static"
 
@@ -32,7 +37,7 @@ def test_a_compressed_page_unpacks_to_the_page_itself(client):
     assert packed.content == plain.content  # the client unpacked it: the same page (no cookies differ)
 
 
-def test_a_streamed_static_file_unpacks_to_the_file(client):
+def test_a_static_file_unpacks_to_the_file(client):
     response = client.get("/static/app.css", headers={"Accept-Encoding": "gzip"})
     assert response.headers["Content-Encoding"] == "gzip"
     assert response.content == (STATIC / "app.css").read_bytes()
@@ -43,3 +48,16 @@ def test_assets_fetched_once_per_version_are_compressed_as_hard_as_zlib_allows(c
     css = (STATIC / "app.css").read_bytes()
     response = client.get("/static/app.css", headers={"Accept-Encoding": "gzip"})
     assert int(response.headers["Content-Length"]) <= 1.02 * len(gzip.compress(css, compresslevel=9))
+
+
+def test_a_body_sent_in_several_messages_unpacks_to_the_whole_body():
+    chunks = [("Åben Rådgivning %d " % i).encode() * 400 for i in range(5)]
+
+    async def stream():
+        for chunk in chunks:
+            yield chunk
+
+    app = Starlette(routes=[Route("/stream", lambda request: StreamingResponse(stream(), media_type="text/plain"))])
+    response = TestClient(GZipMiddleware(app)).get("/stream", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["Content-Encoding"] == "gzip" and "content-length" not in response.headers
+    assert response.content == b"".join(chunks)

@@ -9,9 +9,14 @@ from app.core import security
 from app.core.security import Signer
 
 
-def test_a_browsers_token_is_reused_within_the_period_and_still_validates():
+def test_a_browsers_token_is_reused_within_the_period_and_still_validates(monkeypatch):
     signer = Signer("s" * 40)
-    first, again = signer.csrf_token("binding-a"), signer.csrf_token("binding-a")
+    start = (time.time() // security.CSRF_TOKEN_REUSE_SECONDS) * security.CSRF_TOKEN_REUSE_SECONDS
+    monkeypatch.setattr(security.time, "time", lambda: start)
+    first = signer.csrf_token("binding-a")
+    # Signed anew, the token would carry a later timestamp: the same token means it was reused.
+    monkeypatch.setattr(security.time, "time", lambda: start + security.CSRF_TOKEN_REUSE_SECONDS - 1)
+    again = signer.csrf_token("binding-a")
     assert first == again and signer.csrf_valid(again, "binding-a")
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import bindparam, event
+from sqlalchemy import bindparam, event, text
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
 from app.booking import service as booking
@@ -100,3 +101,20 @@ def test_columns_after_the_tables_come_as_one_record_under_the_given_name(db, cl
         .where(CitizenCase.id == bindparam("case_id")), CitizenCase.__table__, "extra")
     record, extra = with_count.first(db, case_id=case.id)
     assert record.id == case.id and record.pseudonym == case.pseudonym and extra.sessions == 0
+
+
+def test_a_dropped_connection_raises_sqlalchemys_error_and_is_invalidated(app, clock):
+    with app.state.engine.connect() as connection:
+        connection.connection.dbapi_connection.close()  # what a database restart does to it
+        with pytest.raises(DBAPIError) as raised:
+            SESSIONS_SINCE.all(connection, since=clock.now())
+        assert raised.value.connection_invalidated and connection.invalidated
+
+
+def test_a_failing_statement_raises_sqlalchemys_error_and_keeps_the_connection(app):
+    broken = PreparedRead(select(WebSession.id).where(WebSession.id == bindparam("session_id"))
+                          .where(text("no_such_column = 1")))
+    with app.state.engine.connect() as connection:
+        with pytest.raises(DBAPIError) as raised:
+            broken.all(connection, session_id="x")
+        assert not raised.value.connection_invalidated and not connection.invalidated

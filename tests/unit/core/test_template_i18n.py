@@ -23,6 +23,7 @@ TEMPLATES = {
     "autoescape_off.html": '{% autoescape false %}{{ _("Hej %(name)s.", name=who) }}{% endautoescape %}',
     "dynamic.html": '{{ _(message) }}',
     "dynamic_markup.html": '{{ _(labels[key]) }} {{ _(missing) }}',
+    "dynamic_not_text.html": '[{{ _(nothing) }}][{{ _(number) }}][{{ _(labels["no such key"]) }}]',
     "dynamic_in_expression.html": '{{ (_(message) ~ "!")|upper }}',
     "dynamic_values.html": '{{ _(greeting, name=who) }}',
     "dynamic_text.txt": '{{ _(missing) }}',
@@ -46,7 +47,8 @@ def environment(compile_time: bool) -> Environment:
 
 
 CONTEXT = {"who": "<script>", "message": "Min side", "upper": str.upper, "greeting": "Hej %(name)s.",
-           "labels": {"a": "Log ud"}, "key": "a", "missing": "Ikke oversat & <ukendt>"}
+           "labels": {"a": "Log ud"}, "key": "a", "missing": "Ikke oversat & <ukendt>",
+           "nothing": None, "number": 3}
 
 
 @pytest.mark.parametrize("name", sorted(TEMPLATES))
