@@ -6,13 +6,12 @@ from functools import partial
 
 from app.audit.service import log_for_citizen
 from app.audit.models import AccessLogEntry
-from app.cases.panels import Panel, min_side_panel, staff_case_panel
-from app.core.db import count_of
+from app.cases.panels import Panel, min_side_panel, rows_of_case, staff_case_panel
 
 PANEL_LIMIT = 20
 
 
-@min_side_panel(probes={"entries": lambda case_id: count_of(AccessLogEntry, AccessLogEntry.case_id == case_id)})
+@min_side_panel(probes={"entries": rows_of_case(AccessLogEntry)})
 def access_log_panel(db, case, now, found) -> Panel:
     # Panels do not see the app's settings; the template calls this with
     # settings.show_staff_first_name_in_log, so the rule itself stays in log_for_citizen.

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from app.booking import service
 from app.booking.models import STATUS_LABELS, BookingNotice, CounsellingBooking
-from app.cases.panels import Panel, min_side_panel, staff_case_panel
-from app.core.db import count_of
+from app.cases.panels import Panel, min_side_panel, rows_of_case, staff_case_panel
 
 
-@min_side_panel(probes={
-    "bookings": lambda case_id: count_of(CounsellingBooking, CounsellingBooking.case_id == case_id),
-    "notices": lambda case_id: count_of(BookingNotice, BookingNotice.case_id == case_id),
-})
+@min_side_panel(probes={"bookings": rows_of_case(CounsellingBooking), "notices": rows_of_case(BookingNotice)})
 def bookings_panel(db, case, now, found):
     """Always shown: even without bookings it offers to book a time."""
     return Panel("public/booking/panel.html", {

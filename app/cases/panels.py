@@ -25,6 +25,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from app.cases.models import CitizenCase
+from app.core.db import count_of
 from app.core.prepared import PreparedRead
 
 
@@ -36,7 +37,7 @@ class Panel:
 
 
 PanelFn = Callable[[Session, CitizenCase, datetime], Panel | None]
-# case id parameter -> a scalar SQL expression about that case (usually app.core.db.count_of)
+# case id parameter -> a scalar SQL expression about that case (usually made by rows_of_case)
 Probe = Callable[[ColumnElement], ColumnElement]
 MinSidePanelFn = Callable[[Session, CitizenCase, datetime, dict[str, Any]], Panel | None]
 
@@ -51,6 +52,11 @@ _PANELS: list[_MinSidePanel] = []
 # The case with every panel's probes, as one statement; built on first use (every panel module is
 # imported by then) and dropped when a panel registers.
 _probes: list[PreparedRead] = []
+
+
+def rows_of_case(model, *where) -> Probe:
+    """The usual probe: how many rows of `model` belong to the case (and match `where`)."""
+    return lambda case_id: count_of(model, model.case_id == case_id, *where)
 
 
 def min_side_panel(fn: MinSidePanelFn | None = None, *, probes: dict[str, Probe] | None = None):
@@ -86,26 +92,14 @@ def case_with_probes(db: Session, case_id: int):
     return case, [{name: next(values) for name in panel.probes} for panel in _PANELS]
 
 
-def probe_case(db: Session, case_id: int) -> list[dict[str, Any]]:
-    return case_with_probes(db, case_id)[1]
-
-
 def min_side(db: Session, case_id: int, now: datetime):
     """The signed-in citizen's case and the panels Min side shows for it."""
     loaded = case_with_probes(db, case_id)
     if loaded is None:  # the session row's foreign key makes this a broken database, not a user error
         raise LookupError("signed-in session without its case")
     case, found = loaded
-    return case, _shown_panels(db, case, now, found)
-
-
-def build_panels(db: Session, case: CitizenCase, now: datetime) -> list[Panel]:
-    return _shown_panels(db, case, now, probe_case(db, case.id))
-
-
-def _shown_panels(db: Session, case, now: datetime, found: list[dict[str, Any]]) -> list[Panel]:
     panels = [p for panel, values in zip(_PANELS, found) if (p := panel.fn(db, case, now, values)) is not None]
-    return sorted(panels, key=lambda p: p.order)
+    return case, sorted(panels, key=lambda p: p.order)
 
 
 # The staff side's case page (/personale/sager/{case_id}): same idea, staff templates.

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from app.cases.panels import Panel, min_side_panel, staff_case_panel
-from app.core.db import count_of
+from app.cases.panels import Panel, min_side_panel, rows_of_case, staff_case_panel
 from app.complaints import service
 from app.complaints.models import Complaint
 from app.decisions import service as decisions
@@ -15,7 +14,7 @@ def _with_decisions(db, rows):
              db.get(Decision, c.new_decision_id) if c.new_decision_id else None) for c in rows]
 
 
-@min_side_panel(probes={"complaints": lambda case_id: count_of(Complaint, Complaint.case_id == case_id)})
+@min_side_panel(probes={"complaints": rows_of_case(Complaint)})
 def complaints_panel(db, case, now, found) -> Panel | None:
     rows = service.complaints_for_case(db, case.id) if found["complaints"] else []
     if not rows:

@@ -113,14 +113,12 @@ def count_of(model, *where):
 
 
 def read_rows(db: Session, statement, params: dict | None = None) -> Result:
-    """A Core statement's rows, run on the session's connection.
+    """A Core statement's rows, run on the session's connection (see connection_of).
 
-    For the reads of the hottest pages (the session check, Min side's panels): Session.execute costs
-    about 35 µs more per statement than its connection (the ORM layer, even for a Core select), which
-    was more than SQLite's answer. Rows have the columns as attributes, so templates read them as they
-    read model objects. Pending changes are flushed first, as Session.execute would.
-
-    The hottest of them skip even the connection's per-execution work: app.core.prepared."""
+    Session.execute costs about 35 µs more per statement than its connection (the ORM layer, even for
+    a Core select). Rows have the columns as attributes, so templates read them as they read model
+    objects. For a statement a hot page runs on every view, app.core.prepared skips even the
+    connection's per-execution work; this is for those it cannot take (IN lists)."""
     return connection_of(db).execute(statement, params or {})
 
 

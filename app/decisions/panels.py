@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from app.cases.panels import Panel, min_side_panel, staff_case_panel
-from app.core.db import count_of
+from app.cases.panels import Panel, min_side_panel, rows_of_case, staff_case_panel
 from app.decisions import service
 from app.decisions.models import Decision
 
 
-@min_side_panel(probes={"decisions": lambda case_id: count_of(Decision, Decision.case_id == case_id)})
+@min_side_panel(probes={"decisions": rows_of_case(Decision)})
 def decisions_panel(db, case, now, found) -> Panel | None:
     rows = service.decisions_for_case(db, case.id) if found["decisions"] else []
     if not rows:

@@ -9,8 +9,7 @@ from fastapi import APIRouter, Form, Request
 
 from app.appointments import service as appointments
 from app.appointments.models import Appointment
-from app.cases.panels import Panel, min_side_panel
-from app.core.db import count_of
+from app.cases.panels import Panel, min_side_panel, rows_of_case
 from app.core.clock import local_date
 from app.core.deps import DB, CitizenSession, Now
 from app.core.errors import NotFound
@@ -83,8 +82,7 @@ def agree_to_my_plan(request: Request, db: DB, now: Now, session: CitizenSession
 
 
 @min_side_panel(probes={
-    "plan": lambda case_id: count_of(TreatmentPlan, TreatmentPlan.case_id == case_id),
-    "appointments": lambda case_id: count_of(Appointment, Appointment.case_id == case_id),
+    "plan": rows_of_case(TreatmentPlan), "appointments": rows_of_case(Appointment),
 })
 def plan_panel(db, case, now, found):
     """Plan in short, and the coming appointments, on Min side."""

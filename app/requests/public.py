@@ -10,8 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from app.appointments.models import Appointment
 from app.cases.handoff import hand_over_new_code
 from app.cases.models import CitizenCase
-from app.cases.panels import Panel, min_side_panel
-from app.core.db import count_of
+from app.cases.panels import Panel, min_side_panel, rows_of_case
 from app.core.clock import local_date
 from app.core.deps import CITIZEN_COOKIE, DB, CitizenSession, Now
 from app.core.errors import NotFound
@@ -147,8 +146,7 @@ def _case(db, session) -> CitizenCase:
 
 
 @min_side_panel(probes={
-    "requests": lambda case_id: count_of(TreatmentRequest, TreatmentRequest.case_id == case_id),
-    "starts": lambda case_id: count_of(Appointment, Appointment.case_id == case_id, Appointment.starts_treatment.is_(True)),
+    "requests": rows_of_case(TreatmentRequest), "starts": rows_of_case(Appointment, Appointment.starts_treatment.is_(True)),
 })
 def requests_panel(db, case, now, found):
     reqs = service.requests_for_case(db, case.id) if found["requests"] else []
