@@ -251,11 +251,11 @@ def test_min_side_routes_never_reach_another_case(client, make_client, db, clock
     for path in (f"/min-side/henvendelser/{theirs.id}/frit-valg", f"/min-side/henvendelser/{theirs.id}/slet"):
         assert client.get(path).status_code == 404
         assert client.submit(path).status_code == 404
-    assert client.submit("/min-side/beskeder", {"body": "hej"}).status_code == 303
+    assert client.submit("/min-side/beskeder", {"body": "Hej fra den anden sag"}).status_code == 303
     db.rollback()
     db.expire_all()  # re-read what the app changed
     assert db.exec(select(Message)).one().case_id != theirs.case_id
-    assert "hej" not in other.get("/min-side/beskeder").text
+    assert "Hej fra den anden sag" not in other.get("/min-side/beskeder").text
     db.rollback()
     db.expire_all()  # re-read what the app changed
     assert db.get(TreatmentRequest, theirs.id).free_choice_at is None
