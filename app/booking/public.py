@@ -14,7 +14,7 @@ from app.booking.ics import booking_ics
 from app.booking.models import CounsellingBooking, CounsellingSession
 from app.cases.handoff import hand_over_new_code
 from app.cases.models import CitizenCase
-from app.core.deps import DB, CitizenSession, NeedsCitizen, Now, citizen_session
+from app.core.deps import DB, CitizenSession, NeedsCitizen, Now, citizen_session, read_page
 from app.core.i18n import N_, format_long_day, format_time
 from app.core.web import language, render, see_other, translate
 
@@ -48,12 +48,12 @@ def _when(request: Request, session: CounsellingSession) -> str:
 
 
 @router.get("/raadgivning")
-def list_sessions(request: Request, db: DB, now: Now, who: Annotated[str, Query(alias="for", max_length=20)] = ""):
+async def list_sessions(request: Request, who: Annotated[str, Query(alias="for", max_length=20)] = ""):
     """Everyone sees every session; 'til mig selv' leaves out the ones only for relatives."""
     who = who if who in ("self", "relative") else ""
-    return render(request, "public/booking/sessions.html", {
+    return await read_page(request, lambda request, db, now: render(request, "public/booking/sessions.html", {
         "sessions": service.upcoming_sessions(db, now=now, as_relative=False if who == "self" else None),
-        "who": who})
+        "who": who}))
 
 
 def _form_page(request, db, now, session, *, case, typed=None, errors=None, alternatives=None, status=200):

@@ -194,12 +194,20 @@ StaffSession = Annotated[sessions.SignedIn, Depends(staff_session)]
 
 T = TypeVar("T")
 CitizenPageWork = Callable[[Request, Session, sessions.SignedIn, datetime], T]
+ReadPageWork = Callable[[Request, Session, datetime], T]
 
 
 async def citizen_page(request: Request, work: CitizenPageWork) -> T:
-    """A signed-in citizen GET page: session check, queries and rendering as one piece of sync work.
+    """A signed-in citizen GET page: the session check, then the page, as one read_page.
 
-    Written as `def` routes with the DB and CitizenSession dependencies, a page crossed to the thread
+    Raises NeedsCitizen like CitizenSession."""
+    return await read_page(request, lambda r, db, now: work(r, db, citizen_session(r, db, now), now))
+
+
+async def read_page(request: Request, work: ReadPageWork) -> T:
+    """A GET page that only reads (and may write_aside): queries and rendering as one piece of sync work.
+
+    Written as `def` routes with the DB dependency (and CitizenSession), a page crossed to the thread
     pool for each sync dependency and again for the route. Under load each crossing cost more CPU
     than the page itself (GIL hand-overs between the event loop and the worker: about 2 ms a
     request at 32 connections; bench/README.md). So:
@@ -212,22 +220,21 @@ async def citizen_page(request: Request, work: CitizenPageWork) -> T:
     - On PostgreSQL every query is a network round trip: the whole page runs in one worker-thread
       call, under the same DbSlots bound as get_db.
 
-    Rendering happens inside the work, so a template may still load what it shows lazily. Raises
-    NeedsCitizen like CitizenSession."""
+    Rendering happens inside the work, so a template may still load what it shows lazily."""
     state = request.app.state
     now = state.clock.now()
     if state.engine.dialect.name != "sqlite":
         async with state.db_slots():
-            return await run_in_threadpool(_citizen_page_work, request, now, work, None)
+            return await run_in_threadpool(_read_page_work, request, now, work, None)
     writes: list = []
     try:
-        return _citizen_page_work(request, now, work, writes)
+        return _read_page_work(request, now, work, writes)
     finally:
         if writes:
             await run_in_threadpool(run_writes_aside, state.engine, writes)
 
 
-def _citizen_page_work(request: Request, now: datetime, work: CitizenPageWork, writes: list | None) -> T:
+def _read_page_work(request: Request, now: datetime, work: ReadPageWork, writes: list | None) -> T:
     # A connection and its transaction, and an ORM session on it that stays idle unless a panel
     # needs it: the page's own reads go to the connection (app.core.db.connection_of). A session that
     # opened the connection itself cost about 50 µs more a request.
@@ -236,4 +243,4 @@ def _citizen_page_work(request: Request, now: datetime, work: CitizenPageWork, w
             db.info[PAGE_CONNECTION] = connection
             if writes is not None:
                 db.info[DEFERRED_WRITES] = writes
-            return work(request, db, citizen_session(request, db, now), now)
+            return work(request, db, now)

@@ -1,8 +1,9 @@
 """Database work that can wait never runs on the event loop: a blocking query there stalls every request
 of the worker, and on SQLite a write can wait for a write lock held by a request that needs this very
 loop to finish (bench/crash.py found /behandling/send stalled that way). Async routes hand it to worker
-threads. The one exception is by design: a signed-in citizen page on SQLite reads on the loop (a WAL
-read never waits) and hands its bookkeeping writes to a worker thread (app.core.deps.citizen_page)."""
+threads. The one exception is by design: a read-only page (a signed-in citizen page, the list of Åben
+Rådgivning sessions) on SQLite reads on the loop (a WAL read never waits) and hands its bookkeeping
+writes to a worker thread (app.core.deps.read_page, citizen_page)."""
 
 from __future__ import annotations
 
@@ -74,3 +75,14 @@ def test_min_side_never_writes_on_the_event_loop_and_its_writes_still_happen(cli
     assert not [s for s in on_loop if s.startswith(("UPDATE", "INSERT", "DELETE", "BEGIN IMMEDIATE"))], on_loop
     if db.get_bind().dialect.name == "sqlite":
         assert "SELECT" in on_loop  # the reads did run here: no thread-pool crossing
+
+
+def test_the_session_list_reads_on_the_loop_only_on_sqlite_and_never_writes(client, db, clock, on_loop):
+    make_session(db, now=clock.now())
+    response = client.get("/raadgivning")
+    assert response.status_code == 200 and "Ledige pladser" in response.text
+    assert not [s for s in on_loop if not s.startswith("SELECT")], on_loop
+    if db.get_bind().dialect.name == "sqlite":
+        assert on_loop == ["SELECT"]  # one read, here: no thread-pool crossing
+    else:
+        assert on_loop == []  # every query is a network round trip: a worker thread's
