@@ -9,8 +9,8 @@ from starlette.concurrency import run_in_threadpool
 
 from app.appointments.models import Appointment
 from app.cases.handoff import hand_over_new_code
-from app.cases.models import CitizenCase
 from app.cases.panels import Panel, min_side_panel, rows_of_case
+from app.cases.public import signed_in_case
 from app.core.clock import local_date
 from app.core.deps import CITIZEN_COOKIE, DB, CitizenSession, Now
 from app.core.errors import NotFound
@@ -18,7 +18,7 @@ from app.core.i18n import N_, format_long_day
 from app.core.web import language, render, see_other, translate
 from app.messages import service as messages
 from app.requests import forms, screening, service
-from app.requests.guarantee import STATE_LABELS, GuaranteeState
+from app.requests.guarantee import STATE_LABELS
 from app.requests.models import (AREA_LABELS, CONTACT_LABELS, HELP_LABELS, STATUS_LABELS, Area, Contact, HelpWanted,
                                  TreatmentRequest)
 
@@ -141,10 +141,6 @@ async def score_screening(request: Request, kind: str):
 
 # --- Min side -------------------------------------------------------------------------------------
 
-def _case(db, session) -> CitizenCase:
-    return db.get(CitizenCase, session.case_id)
-
-
 @min_side_panel(probes={
     "requests": rows_of_case(TreatmentRequest), "starts": rows_of_case(Appointment, Appointment.starts_treatment.is_(True)),
 })
@@ -179,7 +175,7 @@ def _thread_block(request, db, case, *, form=None, errors=None, sent=False):
 
 @router.get("/min-side/beskeder")
 def show_citizen_messages(request: Request, db: DB, now: Now, session: CitizenSession):
-    case = _case(db, session)
+    case = signed_in_case(db, session)
     response = _thread_page(request, db, case, now)
     messages.mark_read_by_citizen(db, case_id=case.id, now=now)
     return response
@@ -188,7 +184,7 @@ def show_citizen_messages(request: Request, db: DB, now: Now, session: CitizenSe
 @router.post("/min-side/beskeder")
 def send_citizen_message(request: Request, db: DB, now: Now, session: CitizenSession,
                          body: Annotated[str, Form(max_length=5000)] = ""):
-    case = _case(db, session)
+    case = signed_in_case(db, session)
     try:
         messages.send_citizen_message(db, case_id=case.id, body=body, now=now)
     except messages.MessageError as err:
