@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import urllib.request
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -128,6 +129,9 @@ def pages(server: DemoServer) -> list[tuple[str, str, dict | None]]:
     return found
 
 
+TRACE_ATTEMPTS = 3
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lock", help="hold this flock(1) lock file during each Lighthouse run "
@@ -148,15 +152,25 @@ def main(argv: list[str] | None = None) -> int:
             if args.only and args.only not in label:
                 continue
             out = out_dir / f"lh-{i:02d}.json"
+            if path.startswith("flow:"):
+                _, kind, form_path = path.split(":", 2)
+                path = "POST " + FLOW_ANSWERS[kind]
+                run = partial(run_flow, server.url, kind, form_path, out)
+            else:
+                run = partial(run_cli, server.url + path, headers, out)
             try:
-                with locked(args.lock):
-                    load = load_average()
-                    if path.startswith("flow:"):
-                        _, kind, form_path = path.split(":", 2)
-                        path = "POST " + FLOW_ANSWERS[kind]
-                        report = run_flow(server.url, kind, form_path, out)
-                    else:
-                        report = run_cli(server.url + path, headers, out)
+                for attempt in range(1, TRACE_ATTEMPTS + 1):
+                    try:
+                        with locked(args.lock):
+                            load = load_average()
+                            report = run()
+                        break
+                    except subprocess.CalledProcessError as err:
+                        # Chromium sometimes loses the trace of a page load (Lighthouse's own "please run
+                        # Lighthouse again"): a fault of the tool, not of the page, so it gets another go.
+                        if attempt == TRACE_ATTEMPTS or b"recording the trace" not in (err.stderr or b""):
+                            raise
+                        print(f"{label}: Lighthouse lost the trace, run {attempt + 1}", file=sys.stderr, flush=True)
             except subprocess.CalledProcessError as err:
                 failed.append(label)
                 why = (err.stderr or b"").decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
