@@ -11,7 +11,7 @@ from app.appointments import service as appointments
 from app.appointments.models import Appointment
 from app.cases.panels import Panel, min_side_panel, rows_of_case
 from app.core.clock import local_date
-from app.core.deps import DB, CitizenSession, Now
+from app.core.deps import DB, CitizenSession, Now, citizen_page
 from app.core.errors import NotFound
 from app.core.i18n import N_
 from app.core.web import render, see_other
@@ -39,13 +39,14 @@ def _plan_page(request, db, now, session, *, template="public/plans/plan.html", 
 
 
 @router.get("/min-side/plan")
-def show_my_plan(request: Request, db: DB, now: Now, session: CitizenSession):
-    return _plan_page(request, db, now, session)
+async def show_my_plan(request: Request):
+    return await citizen_page(request, lambda request, db, session, now: _plan_page(request, db, now, session))
 
 
 @router.get("/min-side/plan/print")
-def print_my_plan(request: Request, db: DB, now: Now, session: CitizenSession):
-    return _plan_page(request, db, now, session, template="public/plans/print.html")
+async def print_my_plan(request: Request):
+    return await citizen_page(request, lambda request, db, session, now: _plan_page(
+        request, db, now, session, template="public/plans/print.html"))
 
 
 @router.post("/min-side/plan/maal")

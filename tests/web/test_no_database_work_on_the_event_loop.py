@@ -94,3 +94,20 @@ def test_the_session_list_reads_on_the_loop_only_on_sqlite_and_never_writes(clie
         assert on_loop == ["SELECT"]  # one read, here: no thread-pool crossing
     else:
         assert on_loop == []  # every query is a network round trip: a worker thread's
+
+
+@pytest.mark.parametrize("path", ["/min-side/plan", "/min-side/plan/print"])
+def test_the_plan_pages_read_as_min_side_does(client, db, clock, on_loop, path):
+    from app.plans import service as plans
+    staff = make_staff(db, now=clock.now())
+    case, code = make_case(db, now=clock.now())
+    plans.create_plan(db, case_id=case.id, staff=staff, treatment_form="outpatient", aim="reduction",
+                      medical=[], under_30=False, now=clock.now())
+    db.commit()
+    sign_in_citizen(client, code)
+    on_loop.clear()
+    assert client.get(path).status_code == 200
+    if db.get_bind().dialect.name == "sqlite":
+        assert on_loop and all(s.startswith("SELECT") for s in on_loop), on_loop
+    else:
+        assert on_loop == []
