@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
-from starlette.concurrency import run_in_threadpool
 
 from app.core import sessions
-from app.core.deps import DB, STAFF_COOKIE, AppSettings, Now, WaitingDB, client_key, staff_session, throttle_policy
+from app.core.deps import DB, STAFF_COOKIE, AppSettings, Now, client_key, staff_session, throttle_policy
 from app.core.i18n import N_
 from app.core.web import render, see_other
 from app.staff import service
@@ -31,25 +29,22 @@ def show_staff_signin(request: Request):
 
 
 @signin_router.post("/log-ind")
-async def staff_signin(
-    request: Request, db: WaitingDB, now: Now, settings: AppSettings,
+def staff_signin(
+    request: Request, db: DB, now: Now, settings: AppSettings,
     username: Annotated[str, Form(max_length=200)] = "", password: Annotated[str, Form(max_length=500)] = "",
 ):
-    # Async, like the citizens' code sign-in: a flood of password guesses waits for argon2 without
-    # holding a worker thread, a database slot or (on SQLite) the write lock.
     try:
-        user = await service.authenticate_staff(
+        user = service.authenticate_staff(
             db, username=username, password=password, client_key=client_key(request), now=now,
             policy=throttle_policy(settings),
         )
     except service.SignInRejected as rejected:
-        await run_in_threadpool(db.rollback)
         message = (N_("For mange forsøg. Vent lidt, og prøv igen.") if rejected.wait_seconds
                    else N_("Brugernavn eller adgangskode er forkert."))
         return render(request, "staff/signin.html",
                       {"form": {"username": username}, "errors": {"username": message}}, status=422)
-    token = await run_in_threadpool(partial(sessions.start_session, db, kind=sessions.STAFF, staff_id=user.id,
-                                            now=now, user_agent=request.headers.get("user-agent", "")))
+    token = sessions.start_session(db, kind=sessions.STAFF, staff_id=user.id, now=now,
+                                   user_agent=request.headers.get("user-agent", ""))
     response = see_other("/personale")
     response.set_cookie(STAFF_COOKIE, request.app.state.signer.sign_cookie(token), httponly=True,
                         samesite="strict", path="/personale", secure=settings.secure_cookies)

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
-
-import anyio
 
 from sqlmodel import Session, select
 
 from app.core import throttle
 from app.core.errors import NotFound
 from app.core.i18n import N_
-from app.core.security import hash_secret, verify_secret_async
+from app.core.security import hash_secret, verify_secret
 from app.core.sessions import end_staff_sessions
 from app.staff.models import Role, StaffUser
 
@@ -65,53 +61,21 @@ def create_staff(
     return user
 
 
-@dataclass(frozen=True)
-class StaffAttempt:
-    username: str
-    client_key: str
-    user_id: int | None
-    password_hash: str | None  # None: no such user (verified against a dummy hash all the same)
-
-
-def begin_staff_attempt(db: Session, *, username: str, client_key: str, now: datetime,
-                        policy: throttle.Policy) -> StaffAttempt:
-    """Check the throttle, count the attempt and find the user – or raise SignInRejected.
-
-    Commits: the attempt is counted for good before the password is checked, and no write lock is
-    held during the slow argon2 check (on SQLite every other writer would queue behind it)."""
-    username = (username or "").strip().lower()[:60]
-    wait = throttle.reserve_attempt(db, [f"staff-client:{client_key}", f"staff-user:{username}"], now=now,
-                                    policy=policy)
-    found = None if wait else db.exec(select(StaffUser.id, StaffUser.password_hash)
-                                       .where(StaffUser.username == username)).first()
-    db.commit()
-    if wait:
-        raise SignInRejected(wait)
-    return StaffAttempt(username, client_key, *(found or (None, None)))
-
-
-def finish_staff_attempt(db: Session, attempt: StaffAttempt) -> StaffUser:
-    """After the password matched: the user (unless deactivated or given a new password meanwhile)
-    and the counters."""
-    user = db.get(StaffUser, attempt.user_id) if attempt.user_id is not None else None
-    if user is None or not user.active or user.password_hash != attempt.password_hash:
-        raise SignInRejected()
-    throttle.clear(db, [f"staff-user:{attempt.username}"])
-    throttle.refund(db, [f"staff-client:{attempt.client_key}"])
-    return user
-
-
-async def authenticate_staff(
+def authenticate_staff(
     db: Session, *, username: str, password: str, client_key: str, now: datetime, policy: throttle.Policy,
 ) -> StaffUser:
-    """The staff user for a username and password, or raise SignInRejected. Like the code sign-in:
-    the database work runs in worker threads, argon2 between two transactions, and a request waiting
-    for a verification slot holds no thread (verify_secret_async)."""
-    attempt = await anyio.to_thread.run_sync(partial(
-        begin_staff_attempt, db, username=username, client_key=client_key, now=now, policy=policy))
-    if not await verify_secret_async(attempt.password_hash, password or ""):
+    username = (username or "").strip().lower()[:60]
+    keys = [f"staff-client:{client_key}", f"staff-user:{username}"]
+    wait = throttle.reserve_attempt(db, keys, now=now, policy=policy)
+    if wait:
+        raise SignInRejected(wait)
+    user = db.exec(select(StaffUser).where(StaffUser.username == username)).first()
+    ok = verify_secret(user.password_hash if user else None, password or "")
+    if not ok or user is None or not user.active:
         raise SignInRejected()
-    return await anyio.to_thread.run_sync(finish_staff_attempt, db, attempt)
+    throttle.clear(db, [f"staff-user:{username}"])
+    throttle.refund(db, [f"staff-client:{client_key}"])
+    return user
 
 
 def set_active(db: Session, user: StaffUser, *, active: bool, now: datetime) -> None:

@@ -20,7 +20,7 @@ from app.cases import service as cases
 from app.core.models import WebSession
 from tests.conftest import START
 from tests.booking_support import ANON_FORM, make_session
-from tests.factories import PASSWORD, make_case, make_staff, sign_in_citizen
+from tests.factories import make_case, sign_in_citizen
 
 
 @pytest.fixture
@@ -51,14 +51,6 @@ def test_signing_in_with_a_code_queries_off_the_event_loop(client, db, clock, on
     _, code = make_case(db, now=clock.now())
     assert client.submit("/status", {"code": cases.generate_code().display}).status_code == 422
     assert client.submit("/status", {"code": code.display}).status_code == 303
-    assert on_loop == []
-
-
-def test_staff_password_sign_in_queries_off_the_event_loop(client, db, clock, on_loop):
-    user = make_staff(db, now=clock.now())
-    db.commit()
-    assert client.submit("/personale/log-ind", {"username": user.username, "password": "forkert"}).status_code == 422
-    assert client.submit("/personale/log-ind", {"username": user.username, "password": PASSWORD}).status_code == 303
     assert on_loop == []
 
 
