@@ -20,7 +20,7 @@ from app.cases import service as cases
 from app.core.models import WebSession
 from tests.conftest import START
 from tests.booking_support import ANON_FORM, make_session
-from tests.factories import make_case, sign_in_citizen
+from tests.factories import make_case, make_staff, sign_in_citizen
 
 
 @pytest.fixture
