@@ -7,7 +7,7 @@ import logging
 from fastapi import Depends, FastAPI, Request
 from sqlalchemy.exc import DataError
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from app.core.compression import GZipMiddleware
@@ -21,7 +21,7 @@ from app.core.input_guard import ControlCharacters, TextTooLong, install_length_
 from app.core.i18n import N_
 from app.core.middleware import SecurityMiddleware
 from app.core.security import Signer, configure_argon2_concurrency
-from app.core.web import STATIC_DIR, build_environments, language, render, see_other
+from app.core.web import STATIC_DIR, build_environments, render, see_other
 from app.notify.config import configure as configure_notify
 
 log = logging.getLogger("app")

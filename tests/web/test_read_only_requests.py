@@ -40,7 +40,6 @@ def test_session_activity_is_still_recorded_from_get_requests(client, db, clock)
 
 def test_access_log_rows_are_written_from_get_requests(app, db, clock):
     """A staff page view is a GET, yet it must leave an access-log row."""
-    from fastapi import Request
     from sqlmodel import Session, select
     from app.audit.models import AccessLogEntry
     from app.audit.service import record_access

@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import func, select
 
 from app.booking import service
-from app.booking.models import ACTIVE, BookingNotice, CounsellingBooking, CounsellingSchedule, CounsellingSession
+from app.booking.models import ACTIVE, BookingNotice, CounsellingBooking, CounsellingSession
 from app.cases.service import ContactDetails
 from app.core.clock import LOCAL_TZ
 from tests.booking_support import book, make_session

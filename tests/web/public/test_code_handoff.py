@@ -5,10 +5,9 @@ from fastapi import Request
 
 from app.cases.handoff import hand_over_new_code
 from app.cases import service
-from app.core.codes import generate_code
 from app.core.deps import DB, Now
 from app.core.web import translate
-from tests.factories import make_case, sign_in_citizen
+from tests.factories import make_case
 
 
 @pytest.fixture

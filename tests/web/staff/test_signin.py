@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from app.core.deps import STAFF_COOKIE
 from tests.factories import PASSWORD, make_staff, sign_in_staff
 
