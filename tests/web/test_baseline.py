@@ -119,6 +119,9 @@ def test_access_log_has_no_client_address_and_no_query(client, caplog):
     assert lines and all("testclient" not in l and "203.0.113" not in l and "HEMMELIG" not in l for l in lines)
 
 
+_CSS_URL = re.compile(r"url\(([^)]*)\)")
+
+
 class _LoadedResources(HTMLParser):
     """Every URL a browser would fetch by itself (not follow on a click) while showing the page."""
 
@@ -138,7 +141,7 @@ class _LoadedResources(HTMLParser):
         if tag == "form" and attrs.get("action"):
             self.urls.append(attrs["action"])
         if attrs.get("style"):
-            self.urls += re.findall(r"url\(([^)]*)\)", attrs["style"])
+            self.urls += _CSS_URL.findall(attrs["style"])
 
 
 def _is_own(url: str) -> bool:
@@ -159,7 +162,7 @@ def test_no_third_party_hosts_in_pages(client, db, clock):
         assert parser.urls, "the page loads nothing – the parser is broken"
         assert all(_is_own(url) for url in parser.urls), [u for u in parser.urls if not _is_own(u)]
     css = client.get("/static/app.css").text
-    assert all(_is_own(url) for url in re.findall(r"url\(([^)]*)\)", css))
+    assert all(_is_own(url) for url in _CSS_URL.findall(css))
     assert "@import" not in css
 
 
