@@ -89,8 +89,9 @@ def main(argv: list[str] | None = None) -> int:
     staff.add_argument("--email", help="work address for alerts and the daily digest (optional)")
     staff.set_defaults(func=cmd_create_staff)
 
-    from app.cli_extra import add_commands
-    add_commands(sub)
+    from app.house import house
+    for add_command in house().commands:  # jobs, purge, generate-sessions, ... (the domains declare them)
+        add_command(sub)
 
     args = parser.parse_args(argv)
     return args.func(args)

@@ -1,10 +1,10 @@
-"""Demo data: the Haderslev centre's staff (with printed demo passwords) and domain data hooks."""
+"""Demo data: the Haderslev centre's staff (with printed demo passwords), then each domain's own."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from app.core.clock import Clock
 from app.core.config import Settings
@@ -21,11 +21,9 @@ DEMO_STAFF = [
     ("reception", "Rikke", "Rikke Reception", "reception", "demo-reception-2026"),
 ]
 
-# Domain modules append loaders: (db, now) -> lines to print.
-DEMO_LOADERS: list[Callable[[Session, object], list[str]]] = []
-
-
 def load_demo(settings: Settings, clock: Clock | None = None) -> Iterator[str]:
+    """The demo staff, then each domain's demo data (the house's demo_loaders, in its order)."""
+    from app.house import house
     now = (clock or Clock()).now()
     engine = make_engine(settings.database_url)
     with transaction(engine) as db:
@@ -35,7 +33,6 @@ def load_demo(settings: Settings, clock: Clock | None = None) -> Iterator[str]:
                 staff_service.create_staff(db, username=username, first_name=first, full_name=full,
                                            role=role, password=password, now=now)
             yield f"  {username:<12} {password:<22} {role}"
-        import app.demo_loaders  # noqa: F401  (domain loaders register themselves)
-        for loader in DEMO_LOADERS:
+        for loader in house().demo_loaders:
             yield from loader(db, now)
     engine.dispose()

@@ -22,6 +22,8 @@ from app.core.i18n import N_
 from app.core.middleware import SecurityMiddleware
 from app.core.security import Signer, configure_argon2_concurrency
 from app.core.web import STATIC_DIR, build_environments, render, see_other
+from app.house import House, house as default_house
+from app.staff.access import StaffAccess
 from app.notify.config import configure as configure_notify
 
 log = logging.getLogger("app")
@@ -107,8 +109,9 @@ def _install_handlers(app: FastAPI) -> None:
         return error_response(request, 500)
 
 
-def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None, house: House | None = None) -> FastAPI:
     settings = settings or get_settings()
+    house = house or default_house()
     settings.check()
     centre = load_centre(settings.centre_file)
     configure_argon2_concurrency(settings.argon2_concurrency)
@@ -121,6 +124,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         dependencies=[Depends(verify_csrf), Depends(refuse_control_characters)],
     )
     app.state.settings = settings
+    app.state.house = house
     app.state.centre = centre
     app.state.clock = clock or Clock()
     app.state.engine = make_engine(settings.database_url)
@@ -133,7 +137,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         else app.state.read_only_engine.execution_options(isolation_level="AUTOCOMMIT")
     app.state.db_slots = DbSlots(settings.db_concurrency)
     app.state.signer = Signer(settings.secret_key)
-    app.state.templates = build_environments(settings, centre)
+    app.state.templates = build_environments(settings, centre, house.staff_menu)
     configure_notify(settings, centre)
 
     _install_handlers(app)
@@ -142,8 +146,15 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
                        max_body=settings.max_body_bytes, error_page=_middleware_error_page)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    from app.routes import include_routers
-    include_routers(app)
+    # HTML pages stay out of the OpenAPI document; it describes /api/v1 only.
+    for router in house.html_routers:
+        app.include_router(router, include_in_schema=False)
+    for router in house.api_routers:
+        app.include_router(router, prefix="/api/v1", include_in_schema=True)
+    # Links are offered by the routes' own role rules.
+    access = StaffAccess(route for router in house.html_routers for route in router.routes)
+    for env in app.state.templates.values():
+        env.globals["staff_may"] = access
     return app
 
 

@@ -4,7 +4,6 @@ from logging.config import fileConfig
 
 from alembic import context
 
-import app.models  # noqa: F401  (registers every table)
 from app.core.config import get_settings
 from app.core.db import make_engine
 from app.models import metadata

@@ -11,18 +11,16 @@ from app.account import service
 from app.core.deps import (DB, STAFF_COOKIE, AppCentre, AppSettings, Now, client_key, staff_session,
                            staff_session_password_only, throttle_policy)
 from app.core.i18n import Msg, N_
-from app.core.menu import register_menu_item
 from app.core import sessions
 from app.core.web import render, see_other, translate
 from app.staff import service as staff_service
-from app.staff.deps import RECEPTION_UP, Admin, AnyStaff, current_staff
+from app.staff.deps import Admin, AnyStaff, current_staff
 from app.staff.models import ROLE_LABELS, StaffUser
 
 # The second-factor pages are the only staff pages reachable after the password alone.
 second_factor_router = APIRouter(prefix="/personale/to-trin")
 router = APIRouter(prefix="/personale", dependencies=[Depends(staff_session)])
 
-register_menu_item("/personale/min-konto", N_("Min konto"), RECEPTION_UP, order=990)
 
 PasswordOnlySession = Annotated[sessions.SignedIn, Depends(staff_session_password_only)]
 

@@ -5,13 +5,11 @@ from __future__ import annotations
 from functools import partial
 
 from app.audit.service import log_for_citizen
-from app.audit.models import AccessLogEntry
-from app.cases.panels import Panel, min_side_panel, rows_of_case, staff_case_panel
+from app.cases.panels import Panel
 
 PANEL_LIMIT = 20
 
 
-@min_side_panel(probes={"entries": rows_of_case(AccessLogEntry)})
 def access_log_panel(db, case, now, found) -> Panel:
     # Panels do not see the app's settings; the template calls this with
     # settings.show_staff_first_name_in_log, so the rule itself stays in log_for_citizen.
@@ -24,7 +22,6 @@ def _no_lines(**_settings) -> list:
     return []
 
 
-@staff_case_panel
 def staff_access_log_panel(db, case, now) -> Panel:
     """The staff case page shows the same log, with first names, so colleagues can see who has been in."""
     return Panel("staff/trust/access_log_panel.html",

@@ -7,7 +7,6 @@ from sqlmodel import select
 
 from app.booking import service
 from app.booking.models import CounsellingSchedule
-from app.demo import DEMO_LOADERS
 
 PLACE = "Sundhedscentret, Clausensvej 25, 6100 Haderslev"
 DEMO_SCHEDULES = [
@@ -26,4 +25,3 @@ def load_booking_demo(db, now) -> list[str]:
     return [f"Åben Rådgivning: {len(DEMO_SCHEDULES)} ugentlige tider, {created} nye tider lagt ud."]
 
 
-DEMO_LOADERS.append(load_booking_demo)

@@ -54,15 +54,8 @@ def session_cancelled(db: Session, booking: CounsellingBooking, session: Counsel
                    dedupe_key=f"booking-cancelled:{booking.id}")
 
 
-def _register_jobs() -> None:
-    from app.notify.runner import register_job
-
-    @register_job("generate-sessions")
-    def lay_out_sessions(db: Session, *, now: datetime, config=None) -> int:
-        """Keep the weekly Åben Rådgivning sessions laid out ahead (idempotent)."""
-        from app.booking.service import generate_sessions
-        generate_sessions(db, now=now)
-        return 0
-
-
-_register_jobs()
+def lay_out_sessions(db: Session, *, now: datetime, **_) -> int:
+    """A job: keep the weekly Åben Rådgivning sessions laid out ahead (idempotent)."""
+    from app.booking.service import generate_sessions  # the service imports this module
+    generate_sessions(db, now=now)
+    return 0

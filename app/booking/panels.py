@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from app.booking import service
-from app.booking.models import STATUS_LABELS, BookingNotice, CounsellingBooking
-from app.cases.panels import Panel, min_side_panel, rows_of_case, staff_case_panel
+from app.booking.models import STATUS_LABELS
+from app.cases.panels import Panel
 
 
-@min_side_panel(probes={"bookings": rows_of_case(CounsellingBooking), "notices": rows_of_case(BookingNotice)})
 def bookings_panel(db, case, now, found):
     """Always shown: even without bookings it offers to book a time."""
     return Panel("public/booking/panel.html", {
@@ -17,7 +16,6 @@ def bookings_panel(db, case, now, found):
     }, order=20)
 
 
-@staff_case_panel
 def staff_bookings_panel(db, case, now):
     rows = service.bookings_for_case(db, case.id)
     if not rows:

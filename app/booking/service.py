@@ -10,7 +10,6 @@ so a booking cannot be cancelled (and its place released) twice.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -412,10 +411,6 @@ def add_walk_in(db: Session, *, session_id: int, as_relative: bool, display_name
                         anonymous=True, contact=cases.ContactDetails(display_name=display_name or None))
 
 
-# Called with each new notice: e-mail/SMS delivery (issue 10) registers a sender here.
-NOTICE_HOOKS: list[Callable[[Session, BookingNotice, CitizenCase], None]] = []
-
-
 def cancel_session(db: Session, *, session_id: int, reason: str, now: datetime) -> list[BookingNotice]:
     """The centre cancels one session (a holiday): every booking gets the status and a notice on
     Min side; identified citizens with contact details are marked for e-mail/SMS."""
@@ -443,8 +438,6 @@ def cancel_session(db: Session, *, session_id: int, reason: str, now: datetime) 
         db.add(notice)
         db.flush()
         notifications.session_cancelled(db, booking, session, case, now=now)
-        for hook in NOTICE_HOOKS:
-            hook(db, notice, case)
         notices.append(notice)
     return notices
 

@@ -15,13 +15,11 @@ from app.booking.public import REASONS
 from app.core.clock import local_date
 from app.core.deps import DB, Now, staff_session
 from app.core.i18n import N_
-from app.core.menu import register_menu_item
 from app.core.web import render, see_other
-from app.staff.deps import RECEPTION_UP, AnyStaff, Leader
+from app.staff.deps import AnyStaff, Leader
 from app.staff.models import ROLE_LABELS
 
 router = APIRouter(prefix="/personale/raadgivning", dependencies=[Depends(staff_session)])
-register_menu_item("/personale/raadgivning", N_("Åben Rådgivning"), RECEPTION_UP, order=20)
 
 WEEKDAYS = [N_("mandag"), N_("tirsdag"), N_("onsdag"), N_("torsdag"), N_("fredag"), N_("lørdag"), N_("søndag")]
 Text = Annotated[str, Form(max_length=1000)]

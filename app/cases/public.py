@@ -18,7 +18,6 @@ from app.cases.handoff import code_belongs_to, render_new_code, start_citizen_se
 from app.cases.models import CitizenCase
 from app.core.codes import normalise_group
 from app.core.errors import NotFound
-from app.cases.panels import min_side
 from app.core import sessions
 from app.core.deps import (CITIZEN_COOKIE, DB, AppSettings, CitizenSession, Now, WaitingDB, citizen_page, client_key,
                            throttle_policy)
@@ -113,7 +112,7 @@ async def show_min_side(request: Request):
 
 
 def _min_side(request: Request, db, session, now):
-    case, panels = min_side(db, session.case_id, now)
+    case, panels = request.app.state.house.min_side.build(db, session.case_id, now)
     return render(request, "public/cases/min_side.html", {"case": case, "panels": panels, "signed_in": True})
 
 

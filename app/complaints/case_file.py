@@ -1,11 +1,8 @@
 """The case file (sagens akter) sent to Ankestyrelsen with an upheld complaint.
 
-Assembled from sections that domains register, so the plans and messages domains can add their
-documents without this module knowing them:
+Assembled from the sections domains declare (`case_file_sections` in their domain.py), so the plans
+and messages domains can add their documents without this module knowing them:
 
-    from app.complaints.case_file import CaseFileSection, register_case_file_section
-
-    @register_case_file_section
     def plan_section(db, case, complaint, now):
         return CaseFileSection(N_("Behandlingsplan"), "staff/plans/_case_file.html", {...}, order=40)
 
@@ -14,7 +11,7 @@ A section function gets exactly one case (the complaint's) and must only read th
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -36,28 +33,20 @@ class CaseFileSection:
 
 
 SectionFn = Callable[[Session, CitizenCase, Complaint, datetime], CaseFileSection | None]
-_SECTIONS: list[SectionFn] = []
 
 
-def register_case_file_section(fn: SectionFn) -> SectionFn:
-    if fn not in _SECTIONS:
-        _SECTIONS.append(fn)
-    return fn
-
-
-def build_case_file(db: Session, complaint: Complaint, now: datetime) -> list[CaseFileSection]:
+def build_case_file(db: Session, complaint: Complaint, now: datetime,
+                    section_fns: Sequence[SectionFn]) -> list[CaseFileSection]:
     case = db.get(CitizenCase, complaint.case_id)
-    sections = [s for fn in _SECTIONS if (s := fn(db, case, complaint, now)) is not None]
+    sections = [s for fn in section_fns if (s := fn(db, case, complaint, now)) is not None]
     return sorted(sections, key=lambda s: s.order)
 
 
-@register_case_file_section
 def complaint_section(db: Session, case: CitizenCase, complaint: Complaint, now: datetime) -> CaseFileSection:
     return CaseFileSection(N_("Klagen og genvurderingen"), "staff/complaints/_file_complaint.html",
                            {"complaint": complaint}, order=10)
 
 
-@register_case_file_section
 def decisions_section(db: Session, case: CitizenCase, complaint: Complaint, now: datetime) -> CaseFileSection:
     """Every decision on the case, oldest first, the one complained about marked."""
     return CaseFileSection(N_("Afgørelser i sagen"), "staff/complaints/_file_decisions.html", {

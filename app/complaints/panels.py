@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from app.cases.panels import Panel, min_side_panel, rows_of_case, staff_case_panel
+from app.cases.panels import Panel
 from app.complaints import service
-from app.complaints.models import Complaint
 from app.decisions import service as decisions
 from app.decisions.models import Decision
 
@@ -14,7 +13,6 @@ def _with_decisions(db, rows):
              db.get(Decision, c.new_decision_id) if c.new_decision_id else None) for c in rows]
 
 
-@min_side_panel(probes={"complaints": rows_of_case(Complaint)})
 def complaints_panel(db, case, now, found) -> Panel | None:
     rows = service.complaints_for_case(db, case.id) if found["complaints"] else []
     if not rows:
@@ -26,7 +24,6 @@ def complaints_panel(db, case, now, found) -> Panel | None:
     }, order=55)
 
 
-@staff_case_panel
 def staff_complaints_panel(db, case, now) -> Panel | None:
     rows = service.complaints_for_case(db, case.id)
     if not rows:

@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 
 from app.cases.public import signed_in_case
-from app.complaints import panels  # noqa: F401  (registers the Min side and staff case panels)
 from app.complaints import service
 from app.core.deps import DB, CitizenSession, NeedsCitizen, Now, citizen_session
 from app.core.web import render, see_other

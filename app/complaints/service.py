@@ -303,3 +303,8 @@ def recently_closed(db: Session, *, now: datetime, limit: int = 20) -> list[Comp
     rows = db.exec(select(Complaint, CitizenCase).join(CitizenCase, CitizenCase.id == Complaint.case_id)
                    .where(Complaint.closed_at.is_not(None)).order_by(Complaint.closed_at.desc()).limit(limit))
     return [_row(db, c, case, today) for c, case in rows]
+
+
+def cases_with_open_complaints(db: Session, now: datetime) -> set[int]:
+    """A case is kept while a complaint about it is open (the case file may be needed by Ankestyrelsen)."""
+    return set(db.exec(select(Complaint.case_id).where(Complaint.closed_at.is_(None))).all())

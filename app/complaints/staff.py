@@ -9,21 +9,18 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 
 from app.audit.service import record_access
-from app.complaints import panels  # noqa: F401  (registers the panels)
 from app.complaints import service
 from app.complaints.case_file import build_case_file
 from app.core.clock import local_date, local_datetime
 from app.core.deps import DB, AppCentre, Now, staff_session
 from app.core.i18n import N_
-from app.core.menu import register_menu_item
 from app.core.web import render, see_other
 from app.decisions import service as decisions
 from app.decisions.models import Decision
-from app.staff.deps import COUNSELLING, Counsellor
+from app.staff.deps import Counsellor
 from app.staff.models import ROLE_LABELS
 
 router = APIRouter(prefix="/personale", dependencies=[Depends(staff_session)])
-register_menu_item("/personale/klager", N_("Klager"), COUNSELLING, order=300)
 
 Text = Annotated[str, Form(max_length=8000)]
 Short = Annotated[str, Form(max_length=40)]
@@ -134,7 +131,7 @@ def show_case_file(request: Request, db: DB, now: Now, user: Counsellor, complai
     complaint = _open(db, user, complaint_id, "export", now)
     return render(request, "staff/complaints/case_file.html", {
         "user": user, "role_labels": ROLE_LABELS, "complaint": complaint,
-        "case": decisions.get_case(db, complaint.case_id), "sections": build_case_file(db, complaint, now),
+        "case": decisions.get_case(db, complaint.case_id), "sections": build_case_file(db, complaint, now, request.app.state.house.case_file_sections),
         "printed_at": now, **_labels(),
     })
 

@@ -1,26 +1,18 @@
-"""The staff menu: each domain registers its pages with the roles that may see them."""
+"""The staff menu: the pages the domains declare (`menu_items`), each with the roles that may see it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+
+from app.core.domain import MenuItem
 
 
-@dataclass(frozen=True)
-class MenuItem:
-    url: str
-    label: str
-    roles: frozenset[str]
-    order: int = 100
+class StaffMenu:
+    def __init__(self, items: Sequence[MenuItem]):
+        urls = [item.url for item in items]
+        if len(urls) != len(set(urls)):
+            raise ValueError(f"a menu page declared twice: {sorted(u for u in urls if urls.count(u) > 1)}")
+        self.items = tuple(sorted(items, key=lambda i: i.order))
 
-
-_ITEMS: list[MenuItem] = []
-
-
-def register_menu_item(url: str, label: str, roles, order: int = 100) -> None:
-    if any(item.url == url for item in _ITEMS):
-        return
-    _ITEMS.append(MenuItem(url, label, frozenset(getattr(r, "value", r) for r in roles), order))
-
-
-def staff_menu(user) -> list[MenuItem]:
-    return sorted((i for i in _ITEMS if user.role in i.roles), key=lambda i: i.order)
+    def __call__(self, user) -> list[MenuItem]:
+        return [i for i in self.items if user.role in i.roles]

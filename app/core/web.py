@@ -12,7 +12,6 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from jinja2_fragments import render_block
 
 from app.core import i18n
-from app.core.menu import staff_menu
 from app.core.template_i18n import enable_compile_time_translations
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -53,7 +52,7 @@ def _refuse_template_globals(template_globals) -> None:
         raise TypeError("templates here take no globals of their own: pass the values in the render context")
 
 
-def build_environments(settings, centre) -> dict[str, Environment]:
+def build_environments(settings, centre, staff_menu) -> dict[str, Environment]:
     """One Jinja environment per language, so gettext is bound once and not per request."""
     version = _static_version()
     envs = {}

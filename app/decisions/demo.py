@@ -8,7 +8,6 @@ from app.cases import service as cases
 from app.core.config import get_settings, load_centre
 from app.decisions import service
 from app.decisions.models import Decision
-from app.demo import DEMO_LOADERS
 from app.staff.models import StaffUser
 
 DEMO_NAME = "Demo Afgørelse"
@@ -33,4 +32,3 @@ def load_decision_demo(db, now) -> list[str]:
     return [f"Demo-sag med afgørelse ({case.pseudonym}): kode {code.display} – log ind på /status og se /klage."]
 
 
-DEMO_LOADERS.append(load_decision_demo)

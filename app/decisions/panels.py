@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from app.cases.panels import Panel, min_side_panel, rows_of_case, staff_case_panel
+from app.cases.panels import Panel
 from app.decisions import service
-from app.decisions.models import Decision
 
 
-@min_side_panel(probes={"decisions": rows_of_case(Decision)})
 def decisions_panel(db, case, now, found) -> Panel | None:
     rows = service.decisions_for_case(db, case.id) if found["decisions"] else []
     if not rows:
@@ -19,7 +17,6 @@ def decisions_panel(db, case, now, found) -> Panel | None:
     }, order=50)
 
 
-@staff_case_panel
 def staff_decisions_panel(db, case, now) -> Panel:
     return Panel("staff/decisions/_panel.html", {
         "case": case, "decisions": service.active_decisions(db, case.id),

@@ -11,7 +11,6 @@ from app.complaints import service as complaints
 from app.core.deps import DB, AppCentre, Now, staff_session
 from app.core.i18n import N_
 from app.core.web import render, see_other
-from app.decisions import panels  # noqa: F401  (registers the Min side and staff case panels)
 from app.decisions import service
 from app.staff.deps import Counsellor
 from app.staff.models import ROLE_LABELS

@@ -1,5 +1,4 @@
-"""What each domain stores about a case, for the citizen's right-of-access page (/min-side/mine-data),
-and the retention hold that keeps a case while a complaint about it is open."""
+"""What each domain stores about a case, for the citizen's right-of-access page (/min-side/mine-data)."""
 
 from __future__ import annotations
 
@@ -16,20 +15,18 @@ from app.complaints.models import Complaint
 from app.complaints.service import STATUS_LABELS as COMPLAINT_STATUS
 from app.core.i18n import Msg, N_
 from app.decisions import service as decisions
-from app.export.service import ExportSection, register_export_section
+from app.export.service import ExportSection
 from app.messages import service as messages
 from app.plans import service as plans
 from app.plans.models import GOAL_STATUS_LABELS
 from app.requests import service as requests
 from app.requests.models import AREA_LABELS, STATUS_LABELS as REQUEST_STATUS
-from app.retention.service import register_retention_hold
 
 
 def _label(labels: dict, key: str) -> Msg | str:
     return Msg(labels[key]) if key in labels else key
 
 
-@register_export_section
 def requests_section(db: Session, case: CitizenCase, now: datetime) -> ExportSection | None:
     rows = requests.requests_for_case(db, case.id)
     return ExportSection(N_("Henvendelser om behandling"), records=[[
@@ -40,7 +37,6 @@ def requests_section(db: Session, case: CitizenCase, now: datetime) -> ExportSec
     ] for r in rows], order=20) if rows else None
 
 
-@register_export_section
 def messages_section(db: Session, case: CitizenCase, now: datetime) -> ExportSection | None:
     rows = messages.thread(db, case.id)
     return ExportSection(N_("Beskeder"), records=[[
@@ -49,7 +45,6 @@ def messages_section(db: Session, case: CitizenCase, now: datetime) -> ExportSec
     ] for m in rows], order=30) if rows else None
 
 
-@register_export_section
 def bookings_section(db: Session, case: CitizenCase, now: datetime) -> ExportSection | None:
     rows = booking.bookings_for_case(db, case.id)
     return ExportSection(N_("Åben Rådgivning"), records=[[
@@ -57,7 +52,6 @@ def bookings_section(db: Session, case: CitizenCase, now: datetime) -> ExportSec
     ] for b, s in rows], order=40) if rows else None
 
 
-@register_export_section
 def appointments_section(db: Session, case: CitizenCase, now: datetime) -> ExportSection | None:
     rows = list(db.exec(select(Appointment).where(Appointment.case_id == case.id).order_by(Appointment.starts_at)))
     return ExportSection(N_("Aftaler"), records=[[
@@ -65,7 +59,6 @@ def appointments_section(db: Session, case: CitizenCase, now: datetime) -> Expor
     ] for a in rows], order=50) if rows else None
 
 
-@register_export_section
 def plan_section(db: Session, case: CitizenCase, now: datetime) -> ExportSection | None:
     plan = plans.get_plan(db, case.id)
     if plan is None:
@@ -77,7 +70,6 @@ def plan_section(db: Session, case: CitizenCase, now: datetime) -> ExportSection
                 for g in goals], order=60)
 
 
-@register_export_section
 def decisions_section(db: Session, case: CitizenCase, now: datetime) -> ExportSection | None:
     rows = decisions.decisions_for_case(db, case.id)
     return ExportSection(N_("Afgørelser"), records=[[
@@ -85,18 +77,9 @@ def decisions_section(db: Session, case: CitizenCase, now: datetime) -> ExportSe
     ] for d in rows], order=70) if rows else None
 
 
-@register_export_section
 def complaints_section(db: Session, case: CitizenCase, now: datetime) -> ExportSection | None:
     rows = list(db.exec(select(Complaint).where(Complaint.case_id == case.id).order_by(Complaint.received_at)))
     return ExportSection(N_("Klager"), records=[[
         (N_("Modtaget"), c.received_at), (N_("Status"), _label(COMPLAINT_STATUS, c.status)),
         (N_("Det skrev du"), c.text or None),
     ] for c in rows], order=80) if rows else None
-
-
-def cases_with_open_complaints(db: Session, now: datetime) -> set[int]:
-    """A case is kept while a complaint about it is open (the case file may be needed by Ankestyrelsen)."""
-    return set(db.exec(select(Complaint.case_id).where(Complaint.closed_at.is_(None))).all())
-
-
-register_retention_hold("open-complaint", cases_with_open_complaints)

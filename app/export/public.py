@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-import app.audit.panels  # noqa: F401  (registers the Min side log panel at start-up)
-import app.export.domain_sections  # noqa: F401  (every domain's export section; retention holds)
 from app.audit.service import log_for_citizen
 from app.cases.public import signed_in_case
 from app.core.deps import DB, AppSettings, CitizenSession, Now
@@ -19,7 +17,7 @@ router = APIRouter()
 def show_my_data(request: Request, db: DB, now: Now, settings: AppSettings, session: CitizenSession):
     case = signed_in_case(db, session)
     return render(request, "public/trust/my_data.html", {
-        "case": case, "signed_in": True, "now": now, "sections": build_export(db, case, now),
+        "case": case, "signed_in": True, "now": now, "sections": build_export(db, case, now, request.app.state.house.export_sections),
         "lines": log_for_citizen(db, case.id, show_first_name=settings.show_staff_first_name_in_log),
         "limit": None,
     })

@@ -7,7 +7,7 @@ selector and hash are not information about the citizen.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -30,21 +30,13 @@ class ExportSection:
 
 
 SectionFn = Callable[[Session, CitizenCase, datetime], ExportSection | None]
-_SECTIONS: list[SectionFn] = []
 
 
-def register_export_section(fn: SectionFn) -> SectionFn:
-    if fn not in _SECTIONS:
-        _SECTIONS.append(fn)
-    return fn
-
-
-def build_export(db: Session, case: CitizenCase, now: datetime) -> list[ExportSection]:
-    sections = [s for fn in _SECTIONS if (s := fn(db, case, now)) is not None]
+def build_export(db: Session, case: CitizenCase, now: datetime, section_fns: Sequence[SectionFn]) -> list[ExportSection]:
+    sections = [s for fn in section_fns if (s := fn(db, case, now)) is not None]
     return sorted(sections, key=lambda s: s.order)
 
 
-@register_export_section
 def case_section(db: Session, case: CitizenCase, now: datetime) -> ExportSection:
     """The case itself: what identifies it and what the citizen told us about themselves."""
     rows: list[tuple[str, Any]] = [

@@ -11,14 +11,15 @@ log = logging.getLogger("app.notify")
 
 def cmd_jobs(args) -> int:
     from app.core.config import get_settings
+    from app.house import house
     from app.main import create_app
     from app.notify.config import current
     from app.notify.runner import run_once, worker_name
 
     settings = get_settings()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    # Building the app imports every domain, so their jobs and digest sections are registered,
-    # and configures the notify module exactly as the web workers see it.
+    # The jobs and digest sections come from the house; the app is built so the notify module is
+    # configured exactly as the web workers see it.
     app = create_app(settings)
     engine, clock, config = app.state.engine, app.state.clock, current()
     stop = threading.Event()
@@ -29,7 +30,7 @@ def cmd_jobs(args) -> int:
     log.info("jobs runner %s started; channels: %s", worker, ", ".join(channels) or "none (portal only)")
     try:
         while True:
-            result = run_once(engine, config=config, clock=clock, worker=worker)
+            result = run_once(engine, config=config, clock=clock, worker=worker, house=house())
             if result.claimed or result.queued or result.expired:
                 log.info("queued %s, sent %s, retry later %s, failed %s, expired %s", result.queued,
                          result.sent, result.retried, result.failed, result.expired)

@@ -1,8 +1,6 @@
-"""The daily digest to each counsellor: counts from sections other domains register.
+"""The daily digest to each counsellor: counts from the sections domains declare (`digest_sections`
+in their domain.py), e.g.
 
-    from app.notify.digest import DigestItem, register_digest_section
-
-    @register_digest_section
     def requests_near_deadline(db, *, staff, now):
         n = ...  # this counsellor's requests with <= 3 days to the deadline
         return DigestItem(Msg(N_("%(count)s anmodninger har frist inden for 3 dage"), count=n), n) if n else None
@@ -14,7 +12,7 @@ the digest's text must pass the same wording check as everything else sent (app/
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -23,7 +21,6 @@ from sqlmodel import Session, select
 from app.core.clock import local
 from app.core.i18n import Msg
 from app.notify.config import NotifyConfig
-from app.notify.runner import register_job
 from app.notify.service import enqueue_staff
 from app.staff.models import Role, StaffUser
 
@@ -39,23 +36,11 @@ class DigestItem:
 
 
 SectionFn = Callable[..., DigestItem | None]
-_SECTIONS: list[SectionFn] = []
 
 
-def register_digest_section(fn: SectionFn) -> SectionFn:
-    if fn not in _SECTIONS:
-        _SECTIONS.append(fn)
-    return fn
-
-
-def unregister_digest_section(fn: SectionFn) -> None:
-    if fn in _SECTIONS:
-        _SECTIONS.remove(fn)
-
-
-def build_digest(db: Session, *, staff: StaffUser, now: datetime) -> list[DigestItem]:
+def build_digest(db: Session, *, staff: StaffUser, now: datetime, sections: Sequence[SectionFn]) -> list[DigestItem]:
     items = []
-    for section in _SECTIONS:
+    for section in sections:
         try:
             item = section(db, staff=staff, now=now)
         except Exception as exc:  # one broken section must not cost the others
@@ -70,8 +55,7 @@ def digest_key(staff: StaffUser, now: datetime) -> str:
     return f"staff-digest:{staff.id}:{local(now).date().isoformat()}"
 
 
-@register_job("staff-digest")
-def queue_digests(db: Session, *, now: datetime, config: NotifyConfig) -> int:
+def queue_digests(db: Session, *, now: datetime, config: NotifyConfig, house) -> int:
     """From digest_hour (local time) on, queue today's digest for each active counsellor with an
     e-mail address and something to report. The dedupe key holds it to one a day."""
     if local(now).hour < config.settings.digest_hour or not config.settings.email_on:
@@ -80,7 +64,7 @@ def queue_digests(db: Session, *, now: datetime, config: NotifyConfig) -> int:
     staff = db.exec(select(StaffUser).where(StaffUser.active == True, StaffUser.role.in_(DIGEST_ROLES),  # noqa: E712
                                             StaffUser.email.is_not(None))).all()
     for person in staff:
-        items = build_digest(db, staff=person, now=now)
+        items = build_digest(db, staff=person, now=now, sections=house.digest_sections)
         if items:
             queued += len(enqueue_staff(db, staff=person, kind="staff_digest", context={"items": items},
                                         dedupe_key=digest_key(person, now), now=now, config=config))

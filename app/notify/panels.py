@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from app.cases.panels import Panel, min_side_panel, rows_of_case
-from app.notify.models import Channel, OutboxMessage
+from app.cases.panels import Panel
 from app.notify.service import portal_notices
 
 
-@min_side_panel(probes={"portal": rows_of_case(OutboxMessage, OutboxMessage.channel == Channel.portal.value)})
 def notices_panel(db, case, now, found):
     if not found["portal"]:
         return None

@@ -1,4 +1,4 @@
-"""The jobs runner: run the scheduled producers (digests, reminders other domains register), claim
+"""The jobs runner: run the scheduled producers (digests, reminders the domains declare), claim
 due outbox rows, send each one outside any transaction, record the outcome.
 
 Exactly once with several runners: a row is claimed in a short transaction that moves it from
@@ -33,22 +33,9 @@ from app.notify.models import OutboxMessage, Status
 
 log = logging.getLogger("app.notify")
 
-# Producers run on every tick before sending: fn(db, *, now, config) -> rows queued. They must be
-# idempotent (use enqueue's dedupe keys), because every runner runs them.
+# Producers (the house's `jobs`) run on every tick before sending: fn(db, *, now, config, house) ->
+# rows queued. They must be idempotent (use enqueue's dedupe keys), because every runner runs them.
 JobFn = Callable[..., int]
-_JOBS: list[tuple[str, JobFn]] = []
-
-
-def register_job(name: str):
-    def wrap(fn: JobFn) -> JobFn:
-        if all(existing != name for existing, _ in _JOBS):
-            _JOBS.append((name, fn))
-        return fn
-    return wrap
-
-
-def registered_jobs() -> list[tuple[str, JobFn]]:
-    return list(_JOBS)
 
 
 @dataclass
@@ -143,24 +130,25 @@ def record_failure(db: Session, *, row: OutboxMessage, token: str, error: SendEr
     return status
 
 
-def run_jobs(engine: Engine, *, config: NotifyConfig, now: datetime) -> int:
+def run_jobs(engine: Engine, *, config: NotifyConfig, now: datetime, house) -> int:
     queued = 0
-    for name, fn in registered_jobs():
+    for job in house.jobs:
+        name = job.name
         try:
             with transaction(engine) as db:
-                queued += fn(db, now=now, config=config) or 0
+                queued += job.fn(db, now=now, config=config, house=house) or 0
         except Exception as exc:  # one broken producer must not stop sending
             log.error("job %s failed: %s", name, type(exc).__name__)
     return queued
 
 
 def run_once(engine: Engine, *, config: NotifyConfig, clock: Clock, worker: str | None = None,
-             senders: dict | None = None, jobs: bool = True) -> RunResult:
+             senders: dict | None = None, house=None) -> RunResult:
     """One tick: producers, expiry, then claim-send-record until nothing is due."""
     result = RunResult()
     senders = senders if senders is not None else build_senders(config)
-    if jobs:
-        result.queued = run_jobs(engine, config=config, now=clock.now())
+    if house is not None:  # without the house (tests of delivery alone) no producers run
+        result.queued = run_jobs(engine, config=config, now=clock.now(), house=house)
     with transaction(engine) as db:
         result.expired = expire_overdue(db, now=clock.now())
     worker = worker or worker_name()

@@ -6,21 +6,17 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 
 from app.core.deps import DB, staff_session
-from app.core.i18n import N_
-from app.core.menu import register_menu_item
 from app.core.web import render
-from app.notify import digest, panels  # noqa: F401  (register the digest job and the Min side panel)
 from app.notify import service
 from app.notify.config import current
 from app.notify.labels import CHANNEL_LABELS, KIND_LABELS, STATUS_LABELS
 from app.notify.models import Channel, Status
 from app.notify.wording import revealing_words
-from app.staff.deps import LEADERSHIP, Leader
+from app.staff.deps import Leader
 from app.staff.models import ROLE_LABELS
 
 router = APIRouter(prefix="/personale/notifikationer", dependencies=[Depends(staff_session)])
 
-register_menu_item("/personale/notifikationer", N_("Notifikationer"), LEADERSHIP, order=850)
 
 
 @router.get("")

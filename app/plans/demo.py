@@ -11,7 +11,6 @@ from app.appointments.models import Appointment
 from app.cases import service as cases
 from app.cases.models import CitizenCase
 from app.core.clock import local_date, local_datetime
-from app.demo import DEMO_LOADERS
 from app.plans import service
 from app.staff.models import StaffUser
 
@@ -51,4 +50,3 @@ def load_plan_demo(db: Session, now) -> list[str]:
     return ["Demo-borger med behandlingsplan (MOVE):", f"  kode {code.display}  (sag {case.pseudonym})"]
 
 
-DEMO_LOADERS.append(load_plan_demo)

@@ -8,20 +8,18 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from app.cases.models import CitizenCase
-from app.complaints.case_file import CaseFileSection, register_case_file_section
+from app.complaints.case_file import CaseFileSection
 from app.complaints.models import Complaint
 from app.core.clock import local_date
 from app.core.i18n import Msg, N_
 from app.notify import service as notify
-from app.notify.digest import DigestItem, register_digest_section
-from app.notify.runner import register_job
+from app.notify.digest import DigestItem
 from app.plans import service
 from app.plans.models import FollowUp, FollowUpStatus
 
 REMINDER_DAYS = 14
 
 
-@register_case_file_section
 def plan_section(db: Session, case: CitizenCase, complaint: Complaint, now: datetime) -> CaseFileSection | None:
     plan = service.get_plan(db, case.id)
     if plan is None:
@@ -31,8 +29,7 @@ def plan_section(db: Session, case: CitizenCase, complaint: Complaint, now: date
     }, order=40)
 
 
-@register_job("plan-revision-reminders")
-def queue_plan_revision_reminders(db: Session, *, now: datetime, config=None) -> int:
+def queue_plan_revision_reminders(db: Session, *, now: datetime, **_) -> int:
     """Tell identified citizens that their plan is to be revised soon (once per revision date)."""
     queued = 0
     today = local_date(now)
@@ -44,13 +41,11 @@ def queue_plan_revision_reminders(db: Session, *, now: datetime, config=None) ->
     return queued
 
 
-@register_digest_section
 def plans_due_digest(db: Session, *, staff, now: datetime) -> DigestItem | None:
     n = len(service.plans_due(db, today=local_date(now)))
     return DigestItem(Msg(N_("%(count)s planer skal revideres inden for 14 dage"), count=n), n) if n else None
 
 
-@register_digest_section
 def follow_ups_due_digest(db: Session, *, staff, now: datetime) -> DigestItem | None:
     n = db.exec(select(func.count()).select_from(FollowUp).where(
         FollowUp.status == FollowUpStatus.open.value, FollowUp.due_on <= local_date(now))).one()

@@ -8,8 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 
 from app.appointments import service as appointments
-from app.appointments.models import Appointment
-from app.cases.panels import Panel, min_side_panel, rows_of_case
+from app.cases.panels import Panel
 from app.core.clock import local_date
 from app.core.deps import DB, CitizenSession, Now, citizen_page
 from app.core.errors import NotFound
@@ -17,7 +16,7 @@ from app.core.i18n import N_
 from app.core.web import render, see_other
 from app.plans import service
 from app.plans.labels import LABELS
-from app.plans.models import LifeArea, TreatmentPlan
+from app.plans.models import LifeArea
 
 router = APIRouter()
 
@@ -82,9 +81,6 @@ def agree_to_my_plan(request: Request, db: DB, now: Now, session: CitizenSession
     return see_other("/min-side/plan", flash=N_("Tak. Din behandler kan se, at du er enig i planen."))
 
 
-@min_side_panel(probes={
-    "plan": rows_of_case(TreatmentPlan), "appointments": rows_of_case(Appointment),
-})
 def plan_panel(db, case, now, found):
     """Plan in short, and the coming appointments, on Min side."""
     if not found["plan"] and not found["appointments"]:

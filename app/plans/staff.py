@@ -8,25 +8,20 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 
 from app.audit.service import record_access
-from app.cases.panels import Panel, staff_case_panel
+from app.cases.panels import Panel
 from app.core.clock import local_date
 from app.core.deps import DB, Now, staff_session
 from app.core.errors import NotFound
 from app.core.i18n import N_
-from app.core.menu import register_menu_item
 from app.core.web import render, see_other
-from app.plans import integrations  # noqa: F401  (case file, reminders, digest)
 from app.plans import service
 from app.plans.labels import LABELS
 from app.plans.models import Aim, DischargeReason, GoalStatus, LifeArea, Medical, TreatmentForm
-from app.staff.deps import COUNSELLING, RECEPTION_UP, AnyStaff, Counsellor
+from app.staff.deps import AnyStaff, Counsellor
 from app.staff.models import ROLE_LABELS
 
 router = APIRouter(prefix="/personale", dependencies=[Depends(staff_session)])
 
-register_menu_item("/personale/planer", N_("Planer til revision"), COUNSELLING, order=300)
-register_menu_item("/personale/opfoelgning", N_("Opfølgning"), COUNSELLING, order=310)
-register_menu_item("/personale/gavekort", N_("MOVE-gavekort"), RECEPTION_UP, order=320)
 
 Text = Annotated[str, Form(max_length=4000)]
 Short = Annotated[str, Form(max_length=200)]
@@ -245,7 +240,6 @@ def hand_out_gift_card(request: Request, db: DB, now: Now, user: AnyStaff, case_
     return see_other("/personale/gavekort", flash=N_("Gavekortet er markeret som udleveret."))
 
 
-@staff_case_panel
 def plan_staff_panel(db, case, now):
     """The plan, appointments and discharge in short, on the staff case page."""
     overview = service.plan_overview(db, case_id=case.id, today=local_date(now))

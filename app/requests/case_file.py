@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from app.cases.models import CitizenCase
-from app.complaints.case_file import CaseFileSection, register_case_file_section
+from app.complaints.case_file import CaseFileSection
 from app.complaints.models import Complaint
 from app.core.i18n import N_
 from app.messages import service as messages
@@ -15,7 +15,6 @@ from app.requests import service
 from app.requests.models import AREA_LABELS, STATUS_LABELS
 
 
-@register_case_file_section
 def requests_section(db: Session, case: CitizenCase, complaint: Complaint, now: datetime) -> CaseFileSection | None:
     rows = service.requests_for_case(db, case.id)
     if not rows:
@@ -25,7 +24,6 @@ def requests_section(db: Session, case: CitizenCase, complaint: Complaint, now: 
     }, order=30)
 
 
-@register_case_file_section
 def messages_section(db: Session, case: CitizenCase, complaint: Complaint, now: datetime) -> CaseFileSection | None:
     thread = messages.thread(db, case.id)
     if not thread:

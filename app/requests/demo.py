@@ -1,4 +1,4 @@
-"""Demo requests in different guarantee states (registered in app.demo.DEMO_LOADERS)."""
+"""Demo requests in different guarantee states (declared in app/requests/domain.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from datetime import timedelta
 from sqlmodel import select
 
 from app.appointments.models import Appointment
-from app.demo import DEMO_LOADERS
 from app.messages import service as messages
 from app.requests import service
 from app.requests.models import TreatmentRequest
@@ -48,4 +47,3 @@ def load_demo_requests(db, now) -> list[str]:
     return lines
 
 
-DEMO_LOADERS.append(load_demo_requests)

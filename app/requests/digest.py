@@ -9,13 +9,12 @@ from sqlmodel import Session, select
 
 from app.core.clock import local_date
 from app.core.i18n import Msg, N_
-from app.notify.digest import DigestItem, register_digest_section
+from app.notify.digest import DigestItem
 from app.requests.models import RequestStatus, TreatmentRequest
 
 OPEN = (RequestStatus.received.value, RequestStatus.visitation.value, RequestStatus.offered.value)
 
 
-@register_digest_section
 def requests_near_deadline(db: Session, *, staff, now: datetime) -> DigestItem | None:
     last_day = local_date(now) + timedelta(days=3)
     n = db.exec(select(func.count()).select_from(TreatmentRequest).where(

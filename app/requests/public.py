@@ -7,9 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from starlette.concurrency import run_in_threadpool
 
-from app.appointments.models import Appointment
 from app.cases.handoff import hand_over_new_code
-from app.cases.panels import Panel, min_side_panel, rows_of_case
+from app.cases.panels import Panel
 from app.cases.public import signed_in_case
 from app.core.clock import local_date
 from app.core.deps import CITIZEN_COOKIE, DB, CitizenSession, Now
@@ -19,8 +18,7 @@ from app.core.web import language, render, see_other, translate
 from app.messages import service as messages
 from app.requests import forms, screening, service
 from app.requests.guarantee import STATE_LABELS
-from app.requests.models import (AREA_LABELS, CONTACT_LABELS, HELP_LABELS, STATUS_LABELS, Area, Contact, HelpWanted,
-                                 TreatmentRequest)
+from app.requests.models import (AREA_LABELS, CONTACT_LABELS, HELP_LABELS, STATUS_LABELS, Area, Contact, HelpWanted)
 
 router = APIRouter()
 
@@ -141,9 +139,6 @@ async def score_screening(request: Request, kind: str):
 
 # --- Min side -------------------------------------------------------------------------------------
 
-@min_side_panel(probes={
-    "requests": rows_of_case(TreatmentRequest), "starts": rows_of_case(Appointment, Appointment.starts_treatment.is_(True)),
-})
 def requests_panel(db, case, now, found):
     reqs = service.requests_for_case(db, case.id) if found["requests"] else []
     if not reqs:
@@ -153,7 +148,6 @@ def requests_panel(db, case, now, found):
     return Panel("public/requests/panel_requests.html", {"rows": rows, **LABELS}, order=10)
 
 
-@min_side_panel(probes={"unread": messages.unread_for_citizen, "count": messages.count_for_case})
 def messages_panel(db, case, now, found):
     return Panel("public/requests/panel_messages.html", found, order=20)
 

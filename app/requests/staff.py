@@ -15,19 +15,16 @@ from app.cases.panels import build_staff_panels
 from app.core.deps import DB, Now, staff_session
 from app.core.errors import NotFound
 from app.core.i18n import N_
-from app.core.menu import register_menu_item
 from app.core.web import render, see_other
 from app.messages import service as messages
-from app.requests import case_file, digest  # noqa: F401  (register case-file and digest sections)
 from app.requests import service
 from app.requests.guarantee import STATE_LABELS
 from app.requests.models import AREA_LABELS, CONTACT_LABELS, HELP_LABELS, STATUS_LABELS, Area, RequestStatus
-from app.staff.deps import COUNSELLING, Counsellor
+from app.staff.deps import Counsellor
 from app.staff.models import ROLE_LABELS
 
 router = APIRouter(prefix="/personale", dependencies=[Depends(staff_session)])
 
-register_menu_item("/personale/indbakke", N_("Indbakke"), COUNSELLING, order=20)
 
 LABELS = {"areas": AREA_LABELS, "help": HELP_LABELS, "contacts": CONTACT_LABELS, "statuses": STATUS_LABELS,
           "states": STATE_LABELS, "role_labels": ROLE_LABELS}
@@ -77,7 +74,7 @@ def _case_page(request, db, now, user, case, *, errors=None, form=None, status=2
     guarantees = service.guarantees_for(db, reqs, now=now)
     return render(request, "staff/requests/case.html", {
         "user": user, "case": case, "rows": [{"req": r, "g": guarantees[r.id]} for r in reqs],
-        "messages": messages.thread(db, case.id), "panels": build_staff_panels(db, case, now),
+        "messages": messages.thread(db, case.id), "panels": build_staff_panels(db, case, now, request.app.state.house.staff_case_panels),
         "counsellors": service.counsellors(db), "errors": errors or {}, "form": form or {},
         "status_values": [s.value for s in RequestStatus], "area_values": [a.value for a in Area], **LABELS,
     }, status=status)

@@ -10,16 +10,16 @@ from app.core.db import make_engine, transaction
 
 
 def purge(settings: Settings, clock: Clock, out=sys.stdout) -> dict[str, int]:
-    import app.models  # noqa: F401  (every table known, so cascades and rules can run)
-    import app.export.domain_sections  # noqa: F401  (retention holds, e.g. an open complaint)
-    import app.retention.rules  # noqa: F401  (domain rules register themselves)
+    from app.house import house
     from app.retention.service import PurgeContext, run_purge
 
+    plan = house()  # every table known (cascades), every domain's rules and holds
     engine = make_engine(settings.database_url)
     try:
         with transaction(engine) as db:
-            counts = run_purge(db, PurgeContext(now=clock.now(), centre=load_centre(settings.centre_file),
-                                                settings=settings))
+            ctx = PurgeContext(now=clock.now(), centre=load_centre(settings.centre_file), settings=settings,
+                               holds=plan.retention_holds)
+            counts = run_purge(db, ctx, plan.purge_rules)
     finally:
         engine.dispose()
     for name, count in counts.items():

@@ -26,7 +26,7 @@ from app.decisions.models import Decision, LegalBasis, TreatmentType
 from app.messages.models import Message
 from app.plans.models import Discharge, FollowUp, GoalComment, PlanGoal, PlanVersion, TreatmentPlan
 from app.requests.models import RequestStatus, TreatmentRequest
-from app.retention.service import PurgeContext, delete_cases, register_purge_rule
+from app.retention.service import PurgeContext, delete_cases
 
 
 def years_before(moment: datetime, years: int) -> datetime:
@@ -89,4 +89,3 @@ def purge_expired_closed_cases(db, ctx: PurgeContext) -> int:
     return delete_cases(db, expired_closed_cases(db, ctx))
 
 
-register_purge_rule("closed_cases_past_retention", purge_expired_closed_cases)

@@ -1,13 +1,13 @@
-"""Retention: a registry of purge rules run by `python -m app purge`.
+"""Retention: the purge rules the domains declare, run in the house's order by `python -m app purge`.
 
 A rule is fn(db, ctx) -> number of rows removed. Rules must be idempotent (a second run removes
-nothing new) and must report counts only. Domains add their own rules with register_purge_rule(),
-and can keep a case longer – e.g. while a complaint is open – with register_retention_hold().
+nothing new) and must report counts only. Domains declare their rules (`purge_rules`) and can keep
+a case longer – e.g. while a complaint is open – with a `retention_holds` entry.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,6 +19,7 @@ from app.audit.models import AccessLogEntry
 from app.cases.models import CitizenCase
 from app.core import throttle
 from app.core.config import Centre, Settings
+from app.core.domain import Named
 from app.core.models import Throttle, WebSession
 
 
@@ -27,41 +28,23 @@ class PurgeContext:
     now: datetime
     centre: Centre
     settings: Settings
+    holds: Sequence[Named] = ()  # the house's retention holds
 
     def held_case_ids(self, db: Session) -> set[int]:
         """Cases some domain needs kept for now (open complaint, ...), whatever their age."""
         held: set[int] = set()
-        for _name, fn in _HOLDS:
-            held |= set(fn(db, self.now))
+        for hold in self.holds:
+            held |= set(hold.fn(db, self.now))
         return held
 
 
 PurgeRule = Callable[[Session, PurgeContext], int]
 HoldFn = Callable[[Session, datetime], "set[int] | list[int]"]
-_RULES: list[tuple[str, PurgeRule]] = []
-_HOLDS: list[tuple[str, HoldFn]] = []
 
 
-def register_purge_rule(name: str, fn: PurgeRule) -> PurgeRule:
-    if all(existing != name for existing, _ in _RULES):
-        _RULES.append((name, fn))
-    return fn
-
-
-def register_retention_hold(name: str, fn: HoldFn) -> HoldFn:
-    """fn(db, now) -> ids of cases no purge rule may remove yet (e.g. cases with an open complaint)."""
-    if all(existing != name for existing, _ in _HOLDS):
-        _HOLDS.append((name, fn))
-    return fn
-
-
-def purge_rules() -> list[str]:
-    return [name for name, _ in _RULES]
-
-
-def run_purge(db: Session, ctx: PurgeContext) -> dict[str, int]:
-    """Run every rule in registration order; returns {rule name: rows removed}."""
-    return {name: int(fn(db, ctx)) for name, fn in _RULES}
+def run_purge(db: Session, ctx: PurgeContext, rules: Sequence[Named]) -> dict[str, int]:
+    """Run every rule in the house's order; returns {rule name: rows removed}."""
+    return {rule.name: int(rule.fn(db, ctx)) for rule in rules}
 
 
 # --- The rules this module owns ------------------------------------------------------------------
@@ -114,6 +97,3 @@ def purge_unvisited_anonymous_cases(db: Session, ctx: PurgeContext) -> int:
     return delete_cases(db, unvisited_anonymous_cases(db, ctx))
 
 
-register_purge_rule("web_sessions", purge_ended_sessions)
-register_purge_rule("throttle", purge_stale_throttle_rows)
-register_purge_rule("anonymous_unvisited_cases", purge_unvisited_anonymous_cases)

@@ -10,17 +10,14 @@ from fastapi.responses import PlainTextResponse, Response
 from app.audit.service import record_access
 from app.core.deps import DB, Now, staff_session
 from app.core.errors import NotFound
-from app.core.i18n import N_
-from app.core.menu import register_menu_item
 from app.core.web import language, render, translate
-from app.staff.deps import LEADERSHIP, Leader
+from app.staff.deps import Leader
 from app.staff.models import ROLE_LABELS
 from app.stats import service
 from app.stats.charts import page_charts
 from app.stats.tables import TABLE_PARTS, build_tables, targets_note
 
 router = APIRouter(prefix="/personale/statistik", dependencies=[Depends(staff_session)])
-register_menu_item("/personale/statistik", N_("Statistik"), LEADERSHIP, order=700)
 
 DateText = Annotated[str, Query(max_length=20)]
 

@@ -11,9 +11,9 @@ import weakref
 import pytest
 import uvicorn
 from axe_playwright_python.sync_playwright import Axe
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
-import app.models  # noqa: F401
+from app.house import house
 from app.core.config import Settings
 from app.core.db import make_engine
 from app.main import create_app
@@ -69,7 +69,7 @@ class LiveServer:
 def live_server(tmp_path):
     url = f"sqlite:///{tmp_path / 'browser.db'}"
     engine = make_engine(url)
-    SQLModel.metadata.create_all(engine)
+    house().metadata.create_all(engine)
     engine.dispose()
     application = create_app(Settings(environment="test", secret_key="browser-test", database_url=url))
     server = LiveServer(application, _free_port())

@@ -1,6 +1,6 @@
 """Bad input against every form: no 5xx, and nothing stored from a rejected request.
 
-Every POST route is found in `app.routes` itself, so a new form is fuzzed without anyone adding it
+Every POST route is found in the app's routes itself, so a new form is fuzzed without anyone adding it
 here (and `test_every_post_route_has_a_fuzz_case` fails if the harness cannot reach one). Each route is
 reached in the state it needs — a signed-in citizen with a code, a member of staff with the second
 factor (or half-way through it for the /to-trin pages), and real ids of a case, request, plan, goal,
@@ -36,10 +36,10 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings as hsettings, strategies as st
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import delete, event, select, text
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 import app as app_package
-import app.models  # noqa: F401
+from app.house import house
 from app.appointments import service as appointments
 from app.booking import service as booking
 from app.complaints import service as complaints
@@ -85,7 +85,7 @@ def _walk(routes):
 
 
 def post_routes(application) -> dict[str, object]:
-    """Path → the APIRoute of every POST in the app, found in app.routes."""
+    """Path → the APIRoute of every POST in the app, found in the app's routes."""
     found = {}
     for candidate in _walk(application.routes):
         route = getattr(candidate, "original_route", candidate)
@@ -147,19 +147,19 @@ class World:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory, pg_engine):
     if pg_engine is not None:
-        names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+        names = ", ".join(f'"{t.name}"' for t in house().metadata.sorted_tables)
         with pg_engine.begin() as conn:
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         url = PG_URL
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'fuzz.db'}"
         engine = make_engine(url)
-        SQLModel.metadata.create_all(engine)
+        house().metadata.create_all(engine)
         engine.dispose()
     settings = Settings(environment="test", secret_key="test-secret", database_url=url)
     clock = FixedClock(START)
     application = create_app(settings, clock=clock)
-    tables = [t for t in SQLModel.metadata.sorted_tables if t.name not in NOT_COMPARED]
+    tables = [t for t in house().metadata.sorted_tables if t.name not in NOT_COMPARED]
     fuzz_world = World(application, application.state.engine, clock, tables=tables)
     # The app answers a database error with a page (an out-of-range id in a URL is a 404), which
     # would hide form input that reached the database unchecked: record every one.

@@ -232,12 +232,8 @@ def test_cancelling_a_session_notifies_every_booking_and_marks_identified_for_em
     anon = book(db, session, now=clock.now())
     named = service.book_session(db, session_id=session.id, now=clock.now(), as_relative=False, anonymous=False,
                                  contact=ContactDetails(full_name="Ida Jensen", phone="20304050"))
-    sent = []
-    service.NOTICE_HOOKS.append(lambda db_, notice, case: sent.append(case.id))
-    try:
-        service.cancel_session(db, session_id=session.id, reason="Helligdag", now=clock.now())
-    finally:
-        service.NOTICE_HOOKS.clear()
+    returned = service.cancel_session(db, session_id=session.id, reason="Helligdag", now=clock.now())
+    sent = [notice.case_id for notice in returned]
     db.commit()
     notices = {n.case_id: n for n in db.exec(select(BookingNotice))}
     assert set(notices) == {anon.case.id, named.case.id} == set(sent)

@@ -1,7 +1,7 @@
 """The case file also holds the case's requests and its message thread – and only this case's."""
 
-import app.requests.case_file  # noqa: F401  (registers the sections, as the staff routes do)
 from app.complaints import case_file, service
+from app.house import house
 from app.messages import service as messages
 from app.requests.models import TreatmentRequest
 from tests.factories import make_case
@@ -22,6 +22,6 @@ def test_case_file_includes_this_cases_requests_and_messages_only(db, clock):
     messages.send_citizen_message(db, case_id=case_a.id, body="Besked fra A", now=clock.now())
     messages.send_citizen_message(db, case_id=case_b.id, body="Besked fra B", now=clock.now())
     complaint = service.file_complaint(db, case=case_a, subject="plan", text="", now=clock.now())
-    sections = {s.template: s.context for s in case_file.build_case_file(db, complaint, clock.now())}
+    sections = {s.template: s.context for s in case_file.build_case_file(db, complaint, clock.now(), house().case_file_sections)}
     assert [r.id for r in sections["staff/requests/_case_file_requests.html"]["requests"]] == [req_a.id]
     assert [m.body for m in sections["staff/requests/_case_file_messages.html"]["messages"]] == ["Besked fra A"]

@@ -32,7 +32,7 @@ def outside(db):
 
 def test_e_mail_and_sms_are_delivered_with_neutral_sender(db, clock, engine, channels_on, smtp_server, sms_gateway):
     queue(db, clock, kind="booking_confirmation")
-    result = run_once(engine, config=channels_on, clock=clock, jobs=False)
+    result = run_once(engine, config=channels_on, clock=clock)
     assert (result.sent, result.failed, result.retried) == (2, 0, 0)
 
     (rcpts, mail), = smtp_server.messages
@@ -60,9 +60,9 @@ def test_nothing_is_sent_before_it_is_due(db, clock, engine, channels_on, smtp_s
     service.enqueue(db, case=case, kind="booking_reminder", context=SAMPLES["booking_reminder"],
                     due_at=STARTS - timedelta(hours=24), dedupe_key="r:1", now=clock.now())
     db.commit()
-    assert run_once(engine, config=channels_on, clock=clock, jobs=False).sent == 0
+    assert run_once(engine, config=channels_on, clock=clock).sent == 0
     clock.set(STARTS - timedelta(hours=24))
-    assert run_once(engine, config=channels_on, clock=clock, jobs=False).sent == 1
+    assert run_once(engine, config=channels_on, clock=clock).sent == 1
     assert len(smtp_server.messages) == 1
 
 
@@ -72,7 +72,7 @@ def test_a_reminder_that_could_not_go_before_the_event_expires(db, clock, engine
                     due_at=STARTS - timedelta(hours=24), expires_at=STARTS, dedupe_key="r:1", now=clock.now())
     db.commit()
     clock.set(STARTS + timedelta(minutes=1))  # the runner was down until after the appointment
-    result = run_once(engine, config=channels_on, clock=clock, jobs=False)
+    result = run_once(engine, config=channels_on, clock=clock)
     assert (result.sent, result.expired) == (0, 1)
     assert smtp_server.messages == [] and outside(db)[0].status == "cancelled"
 
@@ -80,16 +80,16 @@ def test_a_reminder_that_could_not_go_before_the_event_expires(db, clock, engine
 def test_gateway_error_is_retried_with_backoff_then_sent(db, clock, engine, channels_on, sms_gateway):
     queue(db, clock, phone="20304050")
     sms_gateway.fail_next = 1
-    first = run_once(engine, config=channels_on, clock=clock, jobs=False)
+    first = run_once(engine, config=channels_on, clock=clock)
     assert (first.sent, first.retried) == (0, 1)
     (row,) = outside(db)
     assert (row.status, row.attempts, row.last_error) == ("pending", 1, "HTTP 500")
     assert row.next_attempt_at == clock.now() + timedelta(seconds=60) and row.claimed_by is not None
 
     clock.advance(seconds=59)
-    assert run_once(engine, config=channels_on, clock=clock, jobs=False).claimed == 0
+    assert run_once(engine, config=channels_on, clock=clock).claimed == 0
     clock.advance(seconds=1)
-    assert run_once(engine, config=channels_on, clock=clock, jobs=False).sent == 1
+    assert run_once(engine, config=channels_on, clock=clock).sent == 1
     (row,) = outside(db)
     assert (row.status, row.attempts) == ("sent", 2)
     assert len(sms_gateway.requests) == 1
@@ -98,10 +98,10 @@ def test_gateway_error_is_retried_with_backoff_then_sent(db, clock, engine, chan
 def test_smtp_temporary_refusal_is_retried(db, clock, engine, channels_on, smtp_server):
     queue(db, clock, email="a@example.dk")
     smtp_server.refuse_next = 1
-    assert run_once(engine, config=channels_on, clock=clock, jobs=False).retried == 1
+    assert run_once(engine, config=channels_on, clock=clock).retried == 1
     assert outside(db)[0].last_error == "SMTP 451"
     clock.advance(minutes=1)
-    assert run_once(engine, config=channels_on, clock=clock, jobs=False).sent == 1
+    assert run_once(engine, config=channels_on, clock=clock).sent == 1
     assert len(smtp_server.messages) == 1
 
 
@@ -111,13 +111,13 @@ def test_backoff_doubles_and_gives_up_after_max_attempts(db, clock, engine, chan
     waits = []
     for _ in range(3):  # max_attempts = 3
         before = clock.now()
-        run_once(engine, config=channels_on, clock=clock, jobs=False)
+        run_once(engine, config=channels_on, clock=clock)
         (row,) = outside(db)
         waits.append(row.next_attempt_at - before)
         clock.set(row.next_attempt_at)
     assert waits[:2] == [timedelta(minutes=1), timedelta(minutes=2)]
     assert (row.status, row.attempts) == ("failed", 3)
-    assert run_once(engine, config=channels_on, clock=clock, jobs=False).claimed == 0
+    assert run_once(engine, config=channels_on, clock=clock).claimed == 0
 
 
 def test_last_error_carries_no_personal_data(db, clock, engine, channels_on, sms_gateway):
@@ -126,7 +126,7 @@ def test_last_error_carries_no_personal_data(db, clock, engine, channels_on, sms
     broken = channels_on.settings.__class__(**{**channels_on.settings.__dict__, "smtp_port": 1})
     config = channels_on.__class__(broken, channels_on.centre)
     sms_gateway.fail_next = 1
-    run_once(engine, config=config, clock=clock, jobs=False)
+    run_once(engine, config=config, clock=clock)
     for row in outside(db):
         assert row.last_error and "example.dk" not in row.last_error and "2030" not in row.last_error
 
@@ -135,9 +135,9 @@ def test_a_crashed_runners_claim_is_taken_over_after_the_timeout(db, clock, engi
     queue(db, clock, email="a@example.dk")
     with transaction(engine) as tx:  # a runner claims, then dies before sending
         assert len(claim(tx, token="dead-runner", now=clock.now(), limit=10, claim_timeout=600)) == 1
-    assert run_once(engine, config=channels_on, clock=clock, jobs=False).claimed == 0
+    assert run_once(engine, config=channels_on, clock=clock).claimed == 0
     clock.advance(seconds=601)
-    assert run_once(engine, config=channels_on, clock=clock, jobs=False).sent == 1
+    assert run_once(engine, config=channels_on, clock=clock).sent == 1
     (row,) = outside(db)
     assert row.status == "sent" and row.attempts == 2 and row.claimed_by != "dead-runner"
     assert len(smtp_server.messages) == 1
@@ -172,8 +172,7 @@ def test_two_runners_at_once_send_every_message_exactly_once(db, clock, settings
         engine = make_engine(settings.database_url)
         try:
             barrier.wait()
-            results.append(run_once(engine, config=channels_on, clock=FixedClock(clock.now()), worker=name,
-                                    jobs=False))
+            results.append(run_once(engine, config=channels_on, clock=FixedClock(clock.now()), worker=name))  # no house given: sending alone
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
         finally:
@@ -228,7 +227,7 @@ def test_a_slow_batch_hands_back_what_it_could_not_send_before_its_claim_could_g
         db, clock, engine, channels_on):
     queue(db, clock, n=4, email="a@example.dk")
     sender = SlowClockSender(clock)
-    result = run_once(engine, config=channels_on, clock=clock, jobs=False, senders={"email": sender})
+    result = run_once(engine, config=channels_on, clock=clock, senders={"email": sender})
     # claim timeout 10 min: after two messages (8 min) the claim is past half its life, so the rest
     # go back and are claimed afresh in the next batch of the same pass.
     assert result.sent == 4 and len(sender.sent) == 4 and len(set(sender.sent)) == 4

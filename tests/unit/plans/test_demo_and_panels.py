@@ -2,7 +2,8 @@
 
 from sqlmodel import select
 
-from app.cases.panels import build_staff_panels, min_side
+from app.cases.panels import build_staff_panels
+from app.house import house
 from app.demo import load_demo
 from app.plans import service
 from app.plans.models import TreatmentPlan
@@ -24,6 +25,6 @@ def test_plan_panels_on_min_side_and_staff_case_page(settings, db, clock):
     plan = db.exec(select(TreatmentPlan)).one()
     from app.cases.models import CitizenCase
     case = db.get(CitizenCase, plan.case_id)
-    _record, shown = min_side(db, case.id, clock.now())
+    _record, shown = house().min_side.build(db, case.id, clock.now())
     assert "public/plans/_panel.html" in [p.template for p in shown]
-    assert "staff/plans/_panel.html" in [p.template for p in build_staff_panels(db, case, clock.now())]
+    assert "staff/plans/_panel.html" in [p.template for p in build_staff_panels(db, case, clock.now(), house().staff_case_panels)]

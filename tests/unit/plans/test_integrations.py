@@ -5,6 +5,7 @@ from datetime import timedelta
 from sqlmodel import select
 
 from app.complaints import case_file, service as complaints
+from app.house import house
 from app.notify.digest import build_digest
 from app.notify.models import OutboxMessage
 from app.plans import integrations, service
@@ -40,7 +41,7 @@ def test_case_file_for_a_plan_complaint_holds_the_plan(db, clock):
     plan = service.create_plan(db, case_id=case.id, staff=staff, treatment_form=form, aim=aim, medical=[],
                                under_30=False, now=clock.now())
     complaint = complaints.file_complaint(db, case=case, subject="plan", text="", now=clock.now())
-    sections = {s.template: s.context for s in case_file.build_case_file(db, complaint, clock.now())}
+    sections = {s.template: s.context for s in case_file.build_case_file(db, complaint, clock.now(), house().case_file_sections)}
     assert sections["staff/plans/_case_file.html"]["plan"].id == plan.id
 
 
@@ -50,5 +51,5 @@ def test_digest_counts_plans_due(db, clock):
     case, _ = make_case(db, now=clock.now())
     service.create_plan(db, case_id=case.id, staff=staff, treatment_form=form, aim=aim, medical=[],
                         under_30=False, now=clock.now())
-    items = build_digest(db, staff=staff, now=clock.now() + timedelta(days=85))
+    items = build_digest(db, staff=staff, now=clock.now() + timedelta(days=85), sections=house().digest_sections)
     assert [i.count for i in items if "planer" in i.label.text] == [1]

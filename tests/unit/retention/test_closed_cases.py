@@ -5,8 +5,6 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-import app.export.domain_sections  # noqa: F401  (the open-complaint hold)
-import app.retention.rules  # noqa: F401
 from app.appointments.models import Appointment, AppointmentKind
 from app.audit.models import AccessLogEntry
 from app.audit.service import record_access
@@ -23,7 +21,8 @@ DAY = timedelta(days=1)
 
 
 def _ctx(app, now):
-    return PurgeContext(now=now, centre=app.state.centre, settings=app.state.settings)
+    return PurgeContext(now=now, centre=app.state.centre, settings=app.state.settings,
+                        holds=app.state.house.retention_holds)
 
 
 def _closed_case(db, *, at, anonymous=False):
@@ -92,10 +91,10 @@ def test_purge_deletes_the_case_and_its_rows_keeps_the_access_log_and_is_idempot
     db.add(Message(case_id=case.id, from_staff=False, body="Tak", sent_at=years_before(now, 6)))
     record_access(db, staff=make_staff(db), case_id=case.id, action="view_case", now=years_before(now, 6))
     db.commit()
-    first = run_purge(db, _ctx(app, now))
+    first = run_purge(db, _ctx(app, now), app.state.house.purge_rules)
     db.commit()
     assert first["closed_cases_past_retention"] == 1
     assert db.get(CitizenCase, case.id) is None
     assert len(db.exec(select(Message).where(Message.case_id == case.id)).all()) == 0
     assert len(db.exec(select(AccessLogEntry).where(AccessLogEntry.case_id == case.id)).all()) == 1
-    assert run_purge(db, _ctx(app, now))["closed_cases_past_retention"] == 0
+    assert run_purge(db, _ctx(app, now), app.state.house.purge_rules)["closed_cases_past_retention"] == 0

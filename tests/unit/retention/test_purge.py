@@ -11,14 +11,17 @@ from app.cases.models import CitizenCase
 from app.core import sessions, throttle
 from app.core.clock import FixedClock
 from app.core.config import load_centre
+from app.core.domain import Domain, Named
 from app.core.models import Throttle, WebSession
+from app.house import house
 from app.retention import service as retention
 from app.retention.cli import purge
 from tests.factories import make_case, make_staff
 
 
 def _ctx(settings, now):
-    return retention.PurgeContext(now=now, centre=load_centre(settings.centre_file), settings=settings)
+    return retention.PurgeContext(now=now, centre=load_centre(settings.centre_file), settings=settings,
+                                  holds=house().retention_holds)
 
 
 def _case_ids(db):
@@ -30,7 +33,7 @@ def test_anonymous_case_never_visited_is_deleted_after_the_centres_limit(db, clo
     days = load_centre(settings.centre_file).anonymous_unvisited_days
     old, _ = make_case(db, now=clock.now() - timedelta(days=days, minutes=1))
     young, _ = make_case(db, now=clock.now() - timedelta(days=days - 1))
-    counts = retention.run_purge(db, _ctx(settings, clock.now()))
+    counts = retention.run_purge(db, _ctx(settings, clock.now()), house().purge_rules)
     db.commit()
     assert counts["anonymous_unvisited_cases"] == 1
     assert _case_ids(db) == {young.id}
@@ -44,7 +47,7 @@ def test_a_visited_identified_or_booked_case_is_kept(db, clock, settings):
     record_access(db, staff=make_staff(db), case_id=visited.id, action="view_case", now=long_ago)
     db.add(Appointment(case_id=booked.id, starts_at=clock.now() + timedelta(days=3), created_at=long_ago))
     db.commit()
-    assert retention.run_purge(db, _ctx(settings, clock.now()))["anonymous_unvisited_cases"] == 0
+    assert retention.run_purge(db, _ctx(settings, clock.now()), house().purge_rules)["anonymous_unvisited_cases"] == 0
     db.commit()
     assert _case_ids(db) == {visited.id, identified.id, booked.id}
 
@@ -52,11 +55,9 @@ def test_a_visited_identified_or_booked_case_is_kept(db, clock, settings):
 def test_a_retention_hold_keeps_a_case_longer(db, clock, settings):
     held, _ = make_case(db, now=clock.now() - timedelta(days=100))
     free, _ = make_case(db, now=clock.now() - timedelta(days=100))
-    retention.register_retention_hold("test-open-complaint", lambda db_, now: {held.id})
-    try:
-        assert retention.run_purge(db, _ctx(settings, clock.now()))["anonymous_unvisited_cases"] == 1
-    finally:
-        retention._HOLDS[:] = [h for h in retention._HOLDS if h[0] != "test-open-complaint"]
+    ctx = retention.PurgeContext(now=clock.now(), centre=load_centre(settings.centre_file), settings=settings,
+                                 holds=(Named("test-hold", lambda db_, now: {held.id}),))
+    assert retention.run_purge(db, ctx, house().purge_rules)["anonymous_unvisited_cases"] == 1
     db.commit()
     assert _case_ids(db) == {held.id}
     assert free.id not in _case_ids(db)
@@ -67,7 +68,7 @@ def test_deleting_a_case_takes_its_sessions_and_appointments_with_it(db, clock, 
     db.add(Appointment(case_id=old.id, starts_at=clock.now() - timedelta(days=50), created_at=old.created_at))
     sessions.start_session(db, kind=sessions.CITIZEN, case_id=old.id, now=clock.now())
     db.commit()
-    retention.run_purge(db, _ctx(settings, clock.now()))
+    retention.run_purge(db, _ctx(settings, clock.now()), house().purge_rules)
     db.commit()
     db.rollback()
     assert db.exec(select(Appointment)).all() == []
@@ -81,7 +82,7 @@ def test_ended_and_expired_sessions_are_removed_and_live_ones_kept(db, clock, se
     sessions.end_session(db, ended, now=clock.now())
     sessions.start_session(db, kind=sessions.STAFF, staff_id=staff.id, now=clock.now() - timedelta(hours=2))
     db.commit()
-    assert retention.run_purge(db, _ctx(settings, clock.now()))["web_sessions"] == 2
+    assert retention.run_purge(db, _ctx(settings, clock.now()), house().purge_rules)["web_sessions"] == 2
     db.commit()
     from app.core.security import token_digest
     assert [s.id for s in db.exec(select(WebSession)).all()] == [token_digest(live)]
@@ -95,16 +96,16 @@ def test_decayed_unlocked_throttle_rows_are_removed(db, clock, settings):
     throttle.reserve_attempt(db, ["locked"], now=old, policy=policy)  # locked for 48 h from `old`
     throttle.reserve_attempt(db, ["recent"], now=clock.now(), policy=policy)
     db.commit()
-    assert retention.run_purge(db, _ctx(settings, clock.now()))["throttle"] == 1
+    assert retention.run_purge(db, _ctx(settings, clock.now()), house().purge_rules)["throttle"] == 1
     db.commit()
     assert sorted(db.exec(select(Throttle.key)).all()) == ["locked", "recent"]
 
 
 def test_purge_is_idempotent(db, clock, settings):
     make_case(db, now=clock.now() - timedelta(days=90))
-    first = retention.run_purge(db, _ctx(settings, clock.now()))
+    first = retention.run_purge(db, _ctx(settings, clock.now()), house().purge_rules)
     db.commit()
-    second = retention.run_purge(db, _ctx(settings, clock.now()))
+    second = retention.run_purge(db, _ctx(settings, clock.now()), house().purge_rules)
     assert sum(first.values()) == 1 and sum(second.values()) == 0
 
 
@@ -119,20 +120,20 @@ def test_purge_command_prints_counts_only(db, clock, settings):
     assert all(line.split(": ")[1].isdigit() for line in text.strip().splitlines())
 
 
-def test_purge_is_registered_as_a_command():
+def test_purge_is_a_command_the_retention_domain_declares():
     import argparse
 
-    from app.cli_extra import add_commands
     from app.retention.cli import cmd_purge
     parser = argparse.ArgumentParser()
-    add_commands(parser.add_subparsers(dest="command"))
+    sub = parser.add_subparsers(dest="command")
+    for add_command in house().commands:
+        add_command(sub)
     assert parser.parse_args(["purge"]).func is cmd_purge
 
 
-def test_other_domains_can_register_purge_rules(db, clock, settings):
-    retention.register_purge_rule("test-rule", lambda db_, ctx: 4)
-    try:
-        assert retention.run_purge(db, _ctx(settings, clock.now()))["test-rule"] == 4
-        assert "test-rule" in retention.purge_rules()
-    finally:
-        retention._RULES[:] = [r for r in retention._RULES if r[0] != "test-rule"]
+def test_a_purge_rule_another_domain_declares_runs_after_the_house_rules(db, clock, settings):
+    extended = house().with_domains(Domain("test", purge_rules=(Named("test-rule", lambda db_, ctx: 4),)))
+    counts = retention.run_purge(db, _ctx(settings, clock.now()), extended.purge_rules)
+    assert counts["test-rule"] == 4
+    assert list(counts)[:4] == ["web_sessions", "throttle", "anonymous_unvisited_cases",
+                                "closed_cases_past_retention"]

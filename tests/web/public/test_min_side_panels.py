@@ -8,7 +8,7 @@ from sqlalchemy import event
 from sqlmodel import select
 
 from app.audit.service import record_access
-from app.cases import panels
+from app.house import house
 from app.cases.models import CitizenCase
 from app.demo import load_demo
 from app.messages import service as messages
@@ -62,8 +62,8 @@ def test_every_probe_is_at_least_as_wide_as_its_panel(settings, db, clock):
     assert len(cases) >= 3
     shown_somewhere = set()
     for case in cases:
-        _case, found = panels.case_with_probes(db, case.id)
-        for panel, values in zip(panels._PANELS, found):
+        _case, found = house().min_side.case_with_probes(db, case.id)
+        for panel, values in zip(house().min_side.panels, found):
             real = _shown(panel, db, case, now, values)
             assert real == _shown(panel, db, case, now, {name: 1 for name in panel.probes}), (case.id, values)
             if real is not None:
@@ -79,7 +79,7 @@ def test_message_counts_come_from_the_probes(client, db, clock):
                                 now=clock.now())
     messages.send_staff_message(db, case_id=case.id, staff=staff, body="Vi ringer i morgen.", now=clock.now())
     db.commit()
-    _case, found = panels.case_with_probes(db, case.id)
+    _case, found = house().min_side.case_with_probes(db, case.id)
     by_name = {k: v for values in found for k, v in values.items()}
     assert by_name["unread"] == 2 and by_name["count"] == 3
     sign_in_citizen(client, code)

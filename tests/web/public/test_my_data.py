@@ -1,5 +1,9 @@
 """Right of access: /min-side/mine-data shows everything held about the signed-in case – never the code."""
 
+from app.core.domain import Domain
+from app.house import house
+from app.main import create_app
+from tests.conftest import PortalClient
 from app.audit.service import record_access
 from app.export import service as export
 from tests.factories import make_case, make_staff, sign_in_citizen
@@ -33,18 +37,18 @@ def test_export_includes_this_cases_access_log_only(client, db, clock):
     assert "Traf en afgørelse i din sag" in page and "Skrev en besked til dig" not in page
 
 
-def test_domains_add_sections_to_the_export_through_the_registry(client, db, clock):
+def test_a_section_a_domain_declares_is_in_the_export(settings, clock, db):
     def extra(db_, case, now):
         return export.ExportSection("Dine aftaler", records=[[("Hvornår", now), ("Hvor", f"Rum {case.id}")]])
 
-    export.register_export_section(extra)
-    try:
+    extended = house().with_domains(Domain("test", export_sections=(extra,)))
+    application = create_app(settings, clock=clock, house=extended)
+    with PortalClient(application, base_url="http://testserver") as client:
         case, code = make_case(db, now=clock.now())
         sign_in_citizen(client, code)
         page = client.get("/min-side/mine-data").text
-        assert "Dine aftaler" in page and f"Rum {case.id}" in page and "23.11.2026 kl. 10.00" in page
-    finally:
-        export._SECTIONS.remove(extra)
+    application.state.engine.dispose()
+    assert "Dine aftaler" in page and f"Rum {case.id}" in page and "23.11.2026 kl. 10.00" in page
 
 
 def test_min_side_links_to_the_export(client, db, clock):

@@ -143,9 +143,10 @@ def test_todays_sessions_are_listed_first(client, db, clock):
 
 def test_staff_case_page_panel_lists_the_cases_bookings(app, db, clock):
     from app.cases.panels import build_staff_panels
+    from app.house import house
     session = make_session(db, now=clock.now())
     result = book(db, session, now=clock.now())
-    panel = next(p for p in build_staff_panels(db, result.case, clock.now())
+    panel = next(p for p in build_staff_panels(db, result.case, clock.now(), house().staff_case_panels)
                  if p.template == "staff/booking/case_panel.html")
     html = app.state.templates["da"].get_template(panel.template).render(p=panel.context)
     assert f"/personale/raadgivning/tider/{session.id}" in html and "Booket" in html

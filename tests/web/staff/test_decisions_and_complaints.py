@@ -214,13 +214,14 @@ def test_sel_101a_complaint_is_not_offered_for_forwarding(client, make_client, d
 
 def test_staff_case_page_panels_render_for_the_case(app, db, clock):
     from app.cases.panels import build_staff_panels
+    from app.house import house
     from app.complaints import service as complaints
     case, _ = make_case(db, now=clock.now())
     make_decision(db, case, now=clock.now())
     complaints.file_complaint(db, case=case, subject="plan", text="", now=clock.now())
     db.commit()
     env = app.state.templates["da"]
-    html = "".join(env.get_template(p.template).render(p=p.context) for p in build_staff_panels(db, case, clock.now()))
+    html = "".join(env.get_template(p.template).render(p=p.context) for p in build_staff_panels(db, case, clock.now(), house().staff_case_panels))
     assert f"/personale/sager/{case.id}/afgoerelser" in html and "Ambulant behandling" in html
     assert "/personale/klager/" in html and "Modtaget" in html
 

@@ -11,8 +11,7 @@ from app.core.deps import DB, STAFF_COOKIE, AppSettings, Now, client_key, staff_
 from app.core.i18n import N_
 from app.core.web import render, see_other
 from app.staff import service
-from app.core.menu import register_menu_item
-from app.staff.deps import ADMIN, Admin, AnyStaff
+from app.staff.deps import Admin, AnyStaff
 from app.staff.models import ROLE_LABELS, Role
 
 # Sign-in pages: the only /personale routes without the staff dependency.
@@ -20,7 +19,6 @@ signin_router = APIRouter(prefix="/personale")
 # Everything else: the dependency sits on the router, so no route can forget it.
 router = APIRouter(prefix="/personale", dependencies=[Depends(staff_session)])
 
-register_menu_item("/personale/medarbejdere", N_("Medarbejdere"), ADMIN, order=900)
 
 
 @signin_router.get("/log-ind")

@@ -1,4 +1,6 @@
-"""Commands contributed by domain modules (jobs, purge, ...). Each adds its own sub-parser here."""
+"""`python -m app generate-sessions`: lay out Åben Rådgivning sessions ahead (for cron)."""
+
+from __future__ import annotations
 
 
 def cmd_generate_sessions(args) -> int:
@@ -15,11 +17,7 @@ def cmd_generate_sessions(args) -> int:
     return 0
 
 
-def add_commands(sub) -> None:
-    from app.notify.cli import add_jobs_command
-    add_jobs_command(sub)
-    from app.retention.cli import add_purge_command
-    add_purge_command(sub)
+def add_generate_command(sub) -> None:
     generate = sub.add_parser("generate-sessions", help="lay out Åben Rådgivning sessions ahead (idempotent)")
     generate.add_argument("--weeks", type=int, default=8)
     generate.set_defaults(func=cmd_generate_sessions)

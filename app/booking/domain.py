@@ -1,0 +1,24 @@
+"""Åben Rådgivning: weekly sessions, seats, bookings and cancellations."""
+
+from app.booking import api, cli, demo, notifications, panels, public, staff
+from app.booking.models import BookingNotice, CounsellingBooking, CounsellingSchedule, CounsellingSession
+from app.cases.panels import rows_of_case
+from app.core.domain import Domain, MenuItem, MinSidePanel, Named
+from app.core.i18n import N_
+from app.staff.deps import RECEPTION_UP
+
+DOMAIN = Domain(
+    "booking",
+    models=(CounsellingSchedule, CounsellingSession, CounsellingBooking, BookingNotice),
+    routers=(public.router,),
+    staff_routers=(staff.router,),
+    api_routers=(api.router,),
+    min_side_panels=(MinSidePanel(panels.bookings_panel, probes={
+        "bookings": rows_of_case(CounsellingBooking), "notices": rows_of_case(BookingNotice),
+    }),),
+    staff_case_panels=(panels.staff_bookings_panel,),
+    jobs=(Named("generate-sessions", notifications.lay_out_sessions),),
+    menu_items=(MenuItem.of("/personale/raadgivning", N_("Åben Rådgivning"), RECEPTION_UP, order=20),),
+    demo_loaders=(demo.load_booking_demo,),
+    commands=(cli.add_generate_command,),
+)

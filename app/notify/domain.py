@@ -1,0 +1,20 @@
+"""Notifications: the outbox (portal, e-mail, SMS), the jobs runner and the staff's daily digest."""
+
+from app.cases.panels import rows_of_case
+from app.core.domain import Domain, MenuItem, MinSidePanel, Named
+from app.core.i18n import N_
+from app.notify import cli, digest, panels, staff
+from app.notify.models import Channel, OutboxMessage
+from app.staff.deps import LEADERSHIP
+
+DOMAIN = Domain(
+    "notify",
+    models=(OutboxMessage,),
+    staff_routers=(staff.router,),
+    min_side_panels=(MinSidePanel(panels.notices_panel, probes={
+        "portal": rows_of_case(OutboxMessage, OutboxMessage.channel == Channel.portal.value),
+    }),),
+    jobs=(Named("staff-digest", digest.queue_digests),),
+    menu_items=(MenuItem.of("/personale/notifikationer", N_("Notifikationer"), LEADERSHIP, order=850),),
+    commands=(cli.add_jobs_command,),
+)

@@ -1,0 +1,15 @@
+"""Staff users and their sign-in; the back-office's front page and user administration."""
+
+from app.core.domain import Domain, MenuItem
+from app.core.i18n import N_
+from app.staff import staff
+from app.staff.deps import ADMIN
+from app.staff.models import StaffUser
+
+DOMAIN = Domain(
+    "staff",
+    models=(StaffUser,),
+    # Sign-in first: its routes are the only /personale pages without the staff session guard.
+    staff_routers=(staff.signin_router, staff.router),
+    menu_items=(MenuItem.of("/personale/medarbejdere", N_("Medarbejdere"), ADMIN, order=900),),
+)
