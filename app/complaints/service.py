@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.cases.models import CitizenCase
+from app.core import deadlines
 from app.core.clock import local_date
 from app.complaints.models import Complaint
 from app.core.errors import NotFound
@@ -161,7 +162,7 @@ def file_complaint(
 
 def forwarding_deadline(complaint: Complaint) -> date:
     """Ankestyrelsen must have the complaint and the case file within 4 weeks of its arrival."""
-    return decisions.four_weeks_after(complaint.received_at)
+    return deadlines.forwarding_deadline(complaint.received_at)
 
 
 def forwarding_block(db: Session, complaint: Complaint) -> str | None:

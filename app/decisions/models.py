@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Column, Index, Text
+from sqlalchemy import CheckConstraint, Column, Index, String, Text
 from sqlmodel import Field, SQLModel
 
 from app.core.db import UTCDateTime
@@ -34,7 +34,10 @@ class LegalBasis(str, enum.Enum):
 
 class Decision(SQLModel, table=True):
     __tablename__ = "decision"
-    __table_args__ = (Index("ix_decision_case", "case_id"),)
+    __table_args__ = (
+        Index("ix_decision_case", "case_id"),
+        CheckConstraint("delivered_by IN ('min_side', 'digital_post', 'physical_post')", name="ck_decision_delivered_by"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="citizen_case.id", ondelete="CASCADE")
@@ -50,6 +53,10 @@ class Decision(SQLModel, table=True):
     # and then the complaint deadline does not run.
     complaint_guide: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     decided_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # When and how the decision reached the citizen: the complaint period starts from it
+    # (app.core.deadlines: Min side and Digital Post the same day, a letter by post later).
     notified_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    delivered_by: str = Field(default="min_side", sa_column=Column(
+        String(20), nullable=False, server_default="min_side"))
     replaces_id: int | None = Field(default=None, foreign_key="decision.id")
     replaced_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))

@@ -15,19 +15,19 @@ Where a complaint goes depends on the legal basis (one table, `COMPLAINT_ROUTES`
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import update
 from sqlmodel import Session, select
 
 from app.cases import service as cases
 from app.cases.models import CitizenCase
+from app.core import deadlines
 from app.core.clock import local_date
 from app.core.errors import NotFound
 from app.core.i18n import N_
 from app.decisions.models import Decision, LegalBasis, TreatmentType
 
-COMPLAINT_PERIOD = timedelta(weeks=4)
 ANKESTYRELSEN_URL = "https://ast.dk"
 PATIENTKLAGER_URL = "https://stpk.dk"
 
@@ -97,12 +97,6 @@ def complaint_route(legal_basis: str) -> str:
     return COMPLAINT_ROUTES.get(legal_basis, ROUTE_ANKESTYRELSEN)
 
 
-def four_weeks_after(moment: datetime) -> date:
-    """The last day of a 4-week period started at `moment`: the same weekday four weeks later,
-    counted in Copenhagen calendar days (so DST changes and month/year ends do not move it)."""
-    return local_date(moment) + COMPLAINT_PERIOD
-
-
 def complaint_deadline(decision: Decision) -> date | None:
     """Last day to complain, or None when no deadline runs: no guide given, not yet notified,
     or no complaint deadline to keep (SEL § 101 a cannot be appealed; health-law complaints go
@@ -111,7 +105,7 @@ def complaint_deadline(decision: Decision) -> date | None:
         return None
     if complaint_route(decision.legal_basis) != ROUTE_ANKESTYRELSEN:
         return None
-    return four_weeks_after(decision.notified_at)
+    return deadlines.complaint_deadline(decision.notified_at, decision.delivered_by)
 
 
 def is_late(decision: Decision | None, received_at: datetime) -> bool:
@@ -120,7 +114,8 @@ def is_late(decision: Decision | None, received_at: datetime) -> bool:
     return deadline is not None and local_date(received_at) > deadline
 
 
-def build_complaint_guide(centre, *, legal_basis: str, notified_at: datetime) -> str:
+def build_complaint_guide(centre, *, legal_basis: str, notified_at: datetime,
+                          delivered_by: str = deadlines.Delivery.min_side) -> str:
     """The klagevejledning (forvaltningsloven § 25) as issued with the decision, in Danish."""
     route = complaint_route(legal_basis)
     where = (f"{centre.name}, {centre.municipality}, {centre.address}, {centre.postcode_city}, "
@@ -144,7 +139,7 @@ def build_complaint_guide(centre, *, legal_basis: str, notified_at: datetime) ->
             "til Ankestyrelsen.\n"
             f"Du kan bede os om at se på afgørelsen igen: {where}. {how}"
         )
-    deadline = four_weeks_after(notified_at)
+    deadline = deadlines.complaint_deadline(notified_at, delivered_by)
     return (
         "Klagevejledning\n"
         f"Hvor: Du klager til {where}.\n"

@@ -7,12 +7,11 @@ Copenhagen. Not applicable to anonymous drug treatment under SEL § 101 a; waive
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from app.core.clock import local_date
+from app.core.deadlines import guarantee_deadline
 from app.core.i18n import N_
-
-GUARANTEE_DAYS = 14
 
 
 class GuaranteeState(str, enum.Enum):
@@ -21,6 +20,7 @@ class GuaranteeState(str, enum.Enum):
     breached = "breached"  # started after the deadline, or the deadline passed without a start
     waived = "waived"  # free choice (frit valg) of another provider
     not_applicable = "not_applicable"  # SEL § 101 a anonymous drug treatment
+    relative = "relative"  # a relative asks for counselling for themselves: no treatment to start
 
 
 STATE_LABELS = {
@@ -29,18 +29,18 @@ STATE_LABELS = {
     GuaranteeState.breached: N_("Ikke overholdt"),
     GuaranteeState.waived: N_("Frit valg – fristen gælder ikke"),
     GuaranteeState.not_applicable: N_("Gælder ikke (anonym stofbehandling, § 101 a)"),
+    GuaranteeState.relative: N_("Gælder ikke (rådgivning til pårørende)"),
 }
-
-
-def guarantee_deadline(received_at: datetime) -> date:
-    """The latest start date: the local (Copenhagen) calendar date of the request + 14 days."""
-    return local_date(received_at) + timedelta(days=GUARANTEE_DAYS)
 
 
 def guarantee_state(
     *, received_at: datetime, start: date | None, today: date, not_applicable: bool = False, waived: bool = False,
+    for_relative: bool = False,
 ) -> GuaranteeState:
-    """Where the guarantee stands for one request. `start` is the actual (or booked) start date."""
+    """Where the guarantee stands for one request. `start` is the actual (or booked) start date.
+    Each reason the guarantee does not apply is its own state, so staff see the honest one."""
+    if for_relative:
+        return GuaranteeState.relative
     if not_applicable:
         return GuaranteeState.not_applicable
     if waived:

@@ -181,7 +181,8 @@ def guarantee_view(req: TreatmentRequest, start: date | None, *, now: datetime) 
     """The guarantee for a request whose start date is already known (see start_dates)."""
     today = local_date(now)
     state = guarantee_state(received_at=req.received_at, start=start, today=today,
-                            not_applicable=not guarantee_applies(req), waived=req.free_choice_at is not None)
+                            not_applicable=req.section_101a, for_relative=req.for_relative,
+                            waived=req.free_choice_at is not None)
     deadline = guarantee_deadline(req.received_at) if guarantee_applies(req) else None
     left = days_left(deadline, today) if deadline and state in (GuaranteeState.running, GuaranteeState.breached) \
         and start is None else None

@@ -20,7 +20,7 @@ from app.cases.models import CitizenCase
 from app.complaints.models import Complaint
 from app.core.clock import local_date, local_datetime
 from app.core.i18n import N_
-from app.requests.guarantee import GUARANTEE_DAYS
+from app.core.deadlines import GUARANTEE_DAYS
 from app.requests.models import TreatmentRequest
 from app.requests.service import START_ATTENDANCE
 from app.stats.sql import day_before, day_diff, local_day, month_key, tune_for_report, ymd_number

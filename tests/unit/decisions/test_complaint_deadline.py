@@ -1,5 +1,6 @@
-"""retssikkerhedsloven § 67: 4 weeks from notification, ending on the same weekday, in Copenhagen
-calendar days; no deadline while no complaint guide was given."""
+"""retssikkerhedsloven § 67: 4 weeks from notification, ending on the same weekday (or the next working
+day, see tests/unit/core/test_deadlines.py), in Copenhagen calendar days; no deadline while no complaint
+guide was given."""
 
 from datetime import date, datetime, timezone
 
@@ -24,7 +25,7 @@ def _decision(notified_at, *, guide="Klagevejledning ...", basis="SEL § 101"):
     ((2028, 2, 1, 14), date(2028, 2, 29)),      # leap year
     ((2026, 3, 13, 15), date(2026, 4, 10)),     # DST starts 29.03 inside the period
     ((2026, 10, 2, 15), date(2026, 10, 30)),    # DST ends 25.10 inside the period
-    ((2026, 3, 29, 1), date(2026, 4, 26)),      # notified in the hour before the clocks go forward
+    ((2026, 3, 30, 1), date(2026, 4, 27)),      # the day after the clocks went forward
 ])
 def test_deadline_is_the_same_weekday_four_weeks_after_notification(notified_local, last_day):
     y, m, d, h = notified_local
@@ -89,3 +90,19 @@ def test_guide_for_medical_treatment_points_to_styrelsen_for_patientklager():
                                           notified_at=local_datetime(date(2026, 11, 23), 10))
     assert "Styrelsen for Patientklager" in guide and service.PATIENTKLAGER_URL in guide
     assert "Ankestyrelsen" not in guide
+
+
+def test_sunday_notification_runs_to_monday_and_the_guide_says_so():
+    notified = local_datetime(date(2026, 12, 6), 14)  # Sunday: 4 weeks on is Sunday 03.01.2027
+    assert service.complaint_deadline(_decision(notified)) == date(2027, 1, 4)
+    guide = service.build_complaint_guide(CENTRE, legal_basis="SEL § 101", notified_at=notified)
+    assert "04.01.2027" in guide and "03.01.2027" not in guide
+    # in the hour before the clocks go forward (always a Sunday): still Copenhagen's Sunday, so Monday
+    assert service.complaint_deadline(_decision(local_datetime(date(2026, 3, 29), 1))) == date(2026, 4, 27)
+
+
+def test_a_decision_sent_by_post_starts_its_period_when_the_letter_counts_as_received():
+    sent = local_datetime(date(2026, 12, 2), 10)  # Wednesday: received 7 days later, 09.12
+    decision = _decision(sent)
+    decision.delivered_by = "physical_post"
+    assert service.complaint_deadline(decision) == date(2027, 1, 6)

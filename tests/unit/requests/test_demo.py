@@ -17,5 +17,5 @@ def test_demo_requests_cover_the_guarantee_states(settings, clock, db):
     assert len(reqs) == 6
     states = {service.guarantee_for(db, r, now=clock.now()).state for r in reqs}
     assert states == {GuaranteeState.running, GuaranteeState.breached, GuaranteeState.met,
-                      GuaranteeState.not_applicable}
+                      GuaranteeState.not_applicable, GuaranteeState.relative}
     assert any(service.guarantee_for(db, r, now=clock.now()).urgent for r in reqs)
