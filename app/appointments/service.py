@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from urllib.parse import urlparse
 
-from icalendar import Calendar, Event
 from sqlmodel import Session, select
 
 from app.appointments.models import Appointment, AppointmentKind, Attendance
-from app.core.calendar import PRODID, UID_DOMAIN
+from app.core.calendar import event_ics
 from app.core.clock import local_datetime
 from app.core.errors import NotFound
 from app.core.i18n import N_
@@ -138,25 +137,12 @@ def upcoming_for_case(db: Session, case_id: int, now: datetime) -> list[Appointm
 
 
 def ics_for(appointment: Appointment, *, summary: str, centre_name: str, now: datetime) -> bytes:
-    """A calendar file in UTC with a UID that never changes for the appointment, so importing it
-    again after the time was moved replaces the old event instead of adding a second one."""
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("method", "PUBLISH")
-    event = Event()
-    event.add("uid", f"aftale-{appointment.id}@{UID_DOMAIN}")
-    event.add("dtstamp", now.astimezone(timezone.utc))
-    event.add("dtstart", appointment.starts_at.astimezone(timezone.utc))
-    event.add("dtend", (appointment.starts_at + timedelta(minutes=appointment.duration_minutes)).astimezone(timezone.utc))
+    """A calendar file (app.core.calendar) with a UID that never changes for the appointment, so
+    importing it again after the time was moved replaces the old event instead of adding a second one."""
+    cancelled = appointment.attendance in (Attendance.cancelled_in_time.value, Attendance.cancelled_by_centre.value)
     # A file fetched later always carries a higher sequence, so calendars take it as the newer version.
-    event.add("sequence", max(0, int((now - appointment.created_at).total_seconds() // 60)))
-    event.add("summary", summary)
-    location = appointment.video_url or appointment.location or centre_name
-    event.add("location", location)
-    if appointment.attendance in (Attendance.cancelled_in_time.value, Attendance.cancelled_by_centre.value):
-        event.add("status", "CANCELLED")
-    else:
-        event.add("status", "CONFIRMED")
-    cal.add_component(event)
-    return cal.to_ical()
+    sequence = max(0, int((now - appointment.created_at).total_seconds() // 60))
+    return event_ics(uid=f"aftale-{appointment.id}", sequence=sequence, starts_at=appointment.starts_at,
+                     ends_at=appointment.starts_at + timedelta(minutes=appointment.duration_minutes),
+                     summary=summary, location=appointment.video_url or appointment.location or centre_name,
+                     cancelled=cancelled, now=now)

@@ -104,7 +104,7 @@ def test_citizen_agrees_to_the_plan_and_must_agree_again_after_a_revision(client
     assert plan.agreed_version_no == 2
 
 
-def test_ics_download_is_a_calendar_event_in_utc_with_a_stable_uid(client, two_cases):
+def test_ics_download_is_a_calendar_event_in_copenhagen_time_with_a_stable_uid(client, two_cases):
     _staff, [(_case, code, _goal, appt), _other] = two_cases
     sign_in_citizen(client, code)
     r = client.get(f"/min-side/aftaler/{appt.id}.ics")
@@ -112,7 +112,9 @@ def test_ics_download_is_a_calendar_event_in_utc_with_a_stable_uid(client, two_c
     assert "attachment" in r.headers["content-disposition"]
     event = Calendar.from_ical(r.content).walk("VEVENT")[0]
     assert str(event["uid"]) == f"aftale-{appt.id}@selvbetjening.invalid"
-    assert event.decoded("dtstart").isoformat() == "2026-11-26T12:00:00+00:00"  # 13.00 in Copenhagen
+    start = event.decoded("dtstart")
+    assert str(start.tzinfo) == "Europe/Copenhagen" and start.isoformat() == "2026-11-26T13:00:00+01:00"
+    assert "BEGIN:VTIMEZONE" in r.text
 
 
 def test_proposed_goal_is_stored_as_a_proposal_for_the_own_case_only(client, db, two_cases):

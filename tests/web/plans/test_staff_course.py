@@ -109,4 +109,6 @@ def test_moving_an_appointment_keeps_its_calendar_uid(client, db, clock, make_cl
     after = citizen.get(f"/min-side/aftaler/{appt.id}.ics").text
     uid = f"UID:aftale-{appt.id}@selvbetjening.invalid"
     assert uid in before and uid in after
-    assert "DTSTART:20261202T101500Z" in after and "DTSTART:20261130T090000Z" in before
+    # Copenhagen wall-clock time with its VTIMEZONE, like the bookings' files
+    assert "DTSTART;TZID=Europe/Copenhagen:20261202T111500" in after
+    assert "DTSTART;TZID=Europe/Copenhagen:20261130T100000" in before

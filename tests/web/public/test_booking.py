@@ -201,6 +201,19 @@ def test_ics_uid_is_stable_across_a_move_and_sequence_grows(client, db, clock):
     assert str(cancelled["STATUS"]) == "CANCELLED" and int(cancelled["SEQUENCE"]) > int(after["SEQUENCE"])
 
 
+def test_a_cancelled_booking_is_sent_as_method_cancel_with_the_same_uid(client, db, clock):
+    """Calendars act on METHOD:CANCEL (RFC 5546); under METHOD:PUBLISH some keep the event."""
+    session, booking = _booked_client(client, db, clock)
+    booked = Calendar.from_ical(client.get(f"/min-side/raadgivning/{booking.id}/kalender.ics").content)
+    assert str(booked["METHOD"]) == "PUBLISH"
+    client.submit(f"/min-side/raadgivning/{booking.id}/afmeld")
+    cancelled = Calendar.from_ical(client.get(f"/min-side/raadgivning/{booking.id}/kalender.ics").content)
+    assert str(cancelled["METHOD"]) == "CANCEL"
+    before, after = booked.walk("VEVENT")[0], cancelled.walk("VEVENT")[0]
+    assert str(after["UID"]) == str(before["UID"]) and int(after["SEQUENCE"]) > int(before["SEQUENCE"])
+    assert str(after["STATUS"]) == "CANCELLED"
+
+
 def test_another_cases_booking_gives_404_everywhere(client, db, clock):
     session = make_session(db, now=clock.now())
     other = book(db, session, now=clock.now())
