@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from app.core.compression import GZipMiddleware
 
 from app.core.clock import Clock
@@ -144,6 +145,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(SecurityMiddleware, secure_cookies=settings.secure_cookies,
                        max_body=settings.max_body_bytes, error_page=_middleware_error_page)
+    if settings.trusted_proxies:
+        # Outermost, so everything inside sees the citizen's address, not the proxy's: uvicorn's own
+        # middleware, believing the forwarded headers only from the listed proxies.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     # HTML pages stay out of the OpenAPI document; it describes /api/v1 only.

@@ -33,7 +33,7 @@ def normalise_phone(value: str) -> str | None:
         digits = digits[3:]
     elif digits.startswith("0045"):
         digits = digits[4:]
-    return digits if re.fullmatch(r"\d{8}", digits) else None
+    return digits if re.fullmatch(r"[0-9]{8}", digits) else None  # not \d: it matches any script's digits
 
 
 def parse_booking_form(raw: dict[str, str], *, relatives_only: bool, video_offered: bool,

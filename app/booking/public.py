@@ -14,7 +14,9 @@ from app.booking.ics import booking_ics
 from app.booking.models import CounsellingBooking, CounsellingSession
 from app.cases.handoff import hand_over_new_code
 from app.cases.models import CitizenCase
+from app.core.input_guard import form_number
 from app.core.deps import DB, CitizenSession, NeedsCitizen, Now, citizen_session, read_page
+from app.core.errors import NotFound
 from app.core.i18n import N_, format_long_day, format_time
 from app.core.web import language, render, see_other, translate
 
@@ -84,7 +86,10 @@ def book_place(
     """Book a place. `other_session` is the time picked on a re-rendered form when this one was full."""
     raw = {"who": who, "mode": mode, "age": age, "identity": identity, "nickname": nickname,
            "full_name": full_name, "phone": phone, "email": email}
-    session = service.get_session(db, int(other_session) if other_session.isdigit() else session_id)
+    picked = form_number(other_session) if other_session else session_id
+    if picked is None:
+        raise NotFound()  # not a time we offered
+    session = service.get_session(db, picked)
     case = optional_citizen_case(request, db, now)
     form = parse_booking_form(raw, relatives_only=session.relatives_only, video_offered=session.video,
                               signed_in=case is not None)
@@ -153,11 +158,12 @@ def show_move_form(request: Request, db: DB, now: Now, session: CitizenSession, 
 def move_my_booking(request: Request, db: DB, now: Now, session: CitizenSession, booking_id: int,
                     session_id: Annotated[str, Form(max_length=20)] = ""):
     booking = _own(db, session, booking_id)
-    if not session_id.isdigit():
+    to_session_id = form_number(session_id)
+    if to_session_id is None:
         return _move_page(request, db, now, booking, typed=session_id, status=422,
                           errors={"session_id": N_("Vælg den tid, du vil flytte til.")})
     try:
-        service.move_booking(db, case_id=session.case_id, booking_id=booking.id, to_session_id=int(session_id),
+        service.move_booking(db, case_id=session.case_id, booking_id=booking.id, to_session_id=to_session_id,
                              now=now)
     except service.BookingError as err:
         return _move_page(request, db, now, booking, typed=session_id, status=422,

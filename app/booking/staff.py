@@ -12,6 +12,7 @@ from app.audit.service import record_access
 from app.booking import service
 from app.booking.models import STATUS_LABELS
 from app.booking.public import REASONS
+from app.core.input_guard import form_number
 from app.core.clock import local_date
 from app.core.deps import DB, Now, staff_session
 from app.core.i18n import N_
@@ -117,10 +118,11 @@ def show_session(request: Request, db: DB, now: Now, user: AnyStaff, session_id:
 def mark_attendance(request: Request, db: DB, now: Now, user: AnyStaff, session_id: int,
                     booking_id: Text = "", status: Text = ""):
     service.get_session(db, session_id)
-    if not booking_id.isdigit():
+    booking_number = form_number(booking_id)
+    if booking_number is None:
         return see_other(f"/personale/raadgivning/tider/{session_id}")
     try:
-        booking = service.mark_attendance(db, session_id=session_id, booking_id=int(booking_id), status=status,
+        booking = service.mark_attendance(db, session_id=session_id, booking_id=booking_number, status=status,
                                           now=now)
     except service.BookingError:
         return see_other(f"/personale/raadgivning/tider/{session_id}", flash=N_("Ændringen kunne ikke gemmes."))

@@ -37,10 +37,14 @@ def code_belongs_to(case: CitizenCase, typed: str | None) -> PersonalCode | None
 
 
 def start_citizen_session(request: Request, response, db, case: CitizenCase, now: datetime) -> None:
-    """Sign the browser in to a case; the cookie carries only a random session id."""
+    """Sign the browser in to a case; the cookie carries only a random session id. A session the
+    browser already had (another code typed on a shared phone, say) is ended, not left alive."""
+    max_age = request.app.state.settings.session_max_hours * 3600
+    earlier = request.app.state.signer.unsign_cookie(request.cookies.get(CITIZEN_COOKIE), max_age)
+    sessions.end_session(db, earlier, now=now)
     token = sessions.start_session(db, kind=sessions.CITIZEN, case_id=case.id, now=now)
     response.set_cookie(CITIZEN_COOKIE, request.app.state.signer.sign_cookie(token), httponly=True,
-                        samesite="lax", path="/", secure=request.app.state.settings.secure_cookies)
+                        samesite="strict", path="/", secure=request.app.state.settings.secure_cookies)
 
 
 def hand_over_new_code(

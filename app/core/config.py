@@ -10,6 +10,7 @@ from pathlib import Path
 
 APP_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_CENTRE_FILE = APP_DIR / "centre" / "haderslev.toml"
+MIN_SECRET_LENGTH = 32
 DEV_SECRET = "dev-secret-not-for-production"
 
 
@@ -75,6 +76,10 @@ class Settings:
     require_staff_2fa: bool = True
     show_staff_first_name_in_log: bool = True
     log_level: str = "INFO"
+    # The reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For and
+    # X-Forwarded-Proto are believed. Empty: none, and the connecting address is the client's. Set it
+    # behind a proxy, or every citizen shares the proxy's address and so its throttle key.
+    trusted_proxies: str = ""
     notify: NotifySettings = field(default_factory=NotifySettings)
     extra: dict = field(default_factory=dict)
 
@@ -92,6 +97,10 @@ class Settings:
     def check(self) -> None:
         if self.environment == "production" and self.secret_key == DEV_SECRET:
             raise RuntimeError("SECRET_KEY skal sættes i produktion (refusing default secret).")
+        if self.environment == "production" and len(self.secret_key) < MIN_SECRET_LENGTH:
+            # It signs every session and CSRF token: a short one can be guessed offline.
+            raise RuntimeError(f"SECRET_KEY skal have mindst {MIN_SECRET_LENGTH} tegn i produktion "
+                               "(fx python -c 'import secrets; print(secrets.token_urlsafe(48))').")
         if self.environment == "production" and not self.require_staff_2fa:
             raise RuntimeError("To-trins-login kan ikke slås fra i produktion (REQUIRE_STAFF_2FA).")
 
@@ -119,6 +128,7 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         centre_file=Path(env.get("CENTRE_FILE", str(base.centre_file))),
         require_staff_2fa=_bool(env.get("REQUIRE_STAFF_2FA"), base.require_staff_2fa),
         log_level=env.get("LOG_LEVEL", base.log_level),
+        trusted_proxies=env.get("TRUSTED_PROXIES", base.trusted_proxies).strip(),
         throttle_free_attempts=int(env.get("THROTTLE_FREE_ATTEMPTS", base.throttle_free_attempts)),
         throttle_base_seconds=float(env.get("THROTTLE_BASE_SECONDS", base.throttle_base_seconds)),
         throttle_max_seconds=float(env.get("THROTTLE_MAX_SECONDS", base.throttle_max_seconds)),

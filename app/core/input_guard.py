@@ -73,3 +73,14 @@ def install_length_check() -> None:
     """Check every flushed ORM row against its VARCHAR lengths (once per process)."""
     if not event.contains(OrmSession, "before_flush", _check_lengths):
         event.listen(OrmSession, "before_flush", _check_lengths)
+
+
+_ASCII_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
+def form_number(value: str) -> int | None:
+    """A number (an id, a page) typed or picked in a form: ASCII digits only, at most nine, else None.
+
+    Not str.isdigit(): it is true for "²" and "①", which int() refuses (a 500), and int() reads
+    other scripts' digits ("١٢") that no form of ours offers."""
+    return int(value) if _ASCII_NUMBER.fullmatch(value) else None

@@ -58,16 +58,6 @@ class SecurityMiddleware:
         started = time.perf_counter()
         status_holder = {"status": 0, "started": False}
 
-        declared = next((v for k, v in scope.get("headers", []) if k == b"content-length"), None)
-        if declared is not None:
-            try:
-                too_big = int(declared) > self.max_body
-            except ValueError:
-                too_big = True
-            if too_big:
-                await self._send_error(scope, receive, send, 413)
-                return
-
         received = 0
 
         async def limited_receive() -> Message:
@@ -118,11 +108,28 @@ class SecurityMiddleware:
                     ]
             await send(message)
 
+        declared = next((v for k, v in scope.get("headers", []) if k == b"content-length"), None)
+        if declared is not None:
+            try:
+                too_big = int(declared) > self.max_body
+            except ValueError:
+                too_big = True
+            if too_big:
+                await self._send_error(scope, receive, send_with_headers, 413)
+                return
+
         try:
             await self.app(scope, limited_receive, send_with_headers)
         except BodyTooLarge:
             if not status_holder["started"]:
                 await self._send_error(scope, receive, send_with_headers, 413)
+        except Exception:
+            # Starlette answers an unhandled error outside every middleware, so without this the 500
+            # page would go out without the baseline headers. The error goes on to be logged (by type
+            # only, app.main) and re-raised for the server, which sends nothing more once we have.
+            if not status_holder["started"]:
+                await self._send_error(scope, receive, send_with_headers, 500)
+            raise
         finally:
             # No client address, no query string, no cookies: nothing that could identify a citizen.
             if not path.startswith(PUBLIC_PREFIXES):

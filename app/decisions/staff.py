@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Form, Request
 
 from app.audit.service import record_access
 from app.complaints import service as complaints
+from app.core.input_guard import form_number
 from app.core.deps import DB, AppCentre, Now, staff_session
 from app.core.i18n import N_
 from app.core.web import render, see_other
@@ -47,8 +48,9 @@ def make_case_decision(
     case = service.get_case(db, case_id)
     form = {"treatment_type": treatment_type, "legal_basis": legal_basis, "rules_applied": rules_applied,
             "considerations": considerations, "key_facts": key_facts, "replaces_id": replaces_id}
-    replaces = (service.get_case_decision(db, case_id=case.id, decision_id=int(replaces_id))
-                if replaces_id.isdigit() and len(replaces_id) < 10 else None)
+    replaces_number = form_number(replaces_id)
+    replaces = (service.get_case_decision(db, case_id=case.id, decision_id=replaces_number)
+                if replaces_number is not None else None)
     data = service.DecisionInput(treatment_type, legal_basis, rules_applied, considerations, key_facts)
     try:
         decision = service.make_decision(db, case=case, staff=user, data=data, centre=centre, now=now,

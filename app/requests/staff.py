@@ -12,6 +12,7 @@ from app.audit.service import record_access, record_list_view
 from app.cases import service as cases
 from app.cases.models import CitizenCase
 from app.cases.panels import build_staff_panels
+from app.core.input_guard import form_number
 from app.core.deps import DB, Now, staff_session
 from app.core.errors import NotFound
 from app.core.i18n import N_
@@ -46,7 +47,7 @@ def show_inbox(request: Request, db: DB, now: Now, user: Counsellor, area: str =
                side: str = ""):
     area = area if area in {a.value for a in Area} else ""
     status = status if status in {s.value for s in RequestStatus} else ""
-    page = int(side) if side.isdigit() and len(side) < 7 else 1  # anything else: the first page
+    page = form_number(side) or 1  # anything else: the first page
     inbox = service.inbox(db, now=now, area=area or None, status=status or None, page=page)
     # The inbox shows many cases at once: one entry for the list (at most once a minute), one per
     # case opened from it.
@@ -135,7 +136,7 @@ def change_request_status(request: Request, db: DB, now: Now, user: Counsellor, 
 @router.post("/sager/{case_id}/henvendelser/{request_id}/behandler")
 def assign_counsellor(request: Request, db: DB, now: Now, user: Counsellor, case_id: int, request_id: int,
                       counsellor_id: Annotated[str, Form(max_length=12)] = ""):
-    staff_id = int(counsellor_id) if counsellor_id.isdigit() else None
+    staff_id = form_number(counsellor_id)
     return _request_action(request, db, now, user, case_id, request_id, "assign_counsellor",
                            lambda req: service.assign_counsellor(db, req, staff_id=staff_id, now=now))
 

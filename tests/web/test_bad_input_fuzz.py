@@ -308,6 +308,7 @@ WRONG_TYPES = [
     "", " ", "abc", "-1", "0", "1.5", "1e309", "NaN", "99999999999999999999", "2026-02-30", "31.02.2026",
     "25:61", "null", "[]", "{}", "true", "<script>alert(1)</script>", "' OR '1'='1' --", "1; DROP TABLE x",
     "%00", "../../etc/passwd", "//evil.example/", "javascript:alert(1)", "${7*7}", "{{7*7}}",
+    "²", "①", "١٢", "１２",  # digits to str.isdigit() but not to int() (the first two), or not ASCII
 ]
 NASTY = [
     "\x00", "a\x00b", "\x01\x02\x03", "\x1b[31mrød\x1b[0m", "\x7f", "\ud800", "\udfff", "x\udc80y", "\u202eevil",
@@ -472,6 +473,7 @@ def test_bad_input_gives_no_5xx_and_stores_nothing_when_rejected(world, path):
         # Fixed cases first: every field NUL-laden, every field at and one past its limit, each kind of bad token,
         # and bodies just under and just over the size limit.
         checker.send([(name, f"a\x00{name}") for name in names])
+        checker.send([(name, "²") for name in names])  # isdigit() is true, int() fails
         checker.send([(name, "å" * fields.get(name, DEFAULT_MAX)) for name in names])  # at the form's limit
         checker.send([(name, "x" * (fields.get(name, DEFAULT_MAX) + 1)) for name in names])
         for mode in CSRF_MODES:

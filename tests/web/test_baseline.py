@@ -13,13 +13,18 @@ from tests.factories import make_case, sign_in_citizen
 PAGES = ["/", "/status", "/personale/log-ind", "/healthz", "/findes-ikke", "/static/app.css"]
 
 
-@pytest.mark.parametrize("path", PAGES)
-def test_every_response_carries_the_security_headers(client, path):
-    response = client.get(path)
+def assert_baseline_headers(response):
     assert response.headers["Content-Security-Policy"] == CSP
     assert "'unsafe-inline'" not in CSP and "frame-ancestors 'none'" in CSP
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Cache-Control"] in ("no-store", "public, max-age=31536000, immutable")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_response_carries_the_security_headers(client, path):
+    assert_baseline_headers(client.get(path))
 
 
 @pytest.mark.parametrize("path", ["/", "/status", "/personale/log-ind", "/findes-ikke"])
@@ -75,6 +80,7 @@ def test_oversized_body_is_refused_with_413(client):
                            headers={"content-type": "application/x-www-form-urlencoded"})
     assert response.status_code == 413
     assert "for stort" in response.text
+    assert_baseline_headers(response)  # the error pages too, answered before the app is reached
 
 
 def test_oversized_body_without_content_length_is_refused(client):
@@ -84,6 +90,7 @@ def test_oversized_body_without_content_length_is_refused(client):
 
     response = client.post("/status", content=chunks(), headers={"content-type": "application/x-www-form-urlencoded"})
     assert response.status_code == 413
+    assert_baseline_headers(response)
 
 
 def test_malformed_form_body_is_a_clear_error_not_a_500(client):
@@ -110,6 +117,7 @@ def test_server_error_shows_a_danish_page(app, client):
         response = c.get("/boom-test")
     assert response.status_code == 500
     assert "Der skete en fejl hos os" in response.text
+    assert_baseline_headers(response)  # Starlette answers a 500 outside the middleware: not without them
 
 
 def test_access_log_has_no_client_address_and_no_query(client, caplog):

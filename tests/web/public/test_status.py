@@ -50,7 +50,20 @@ def test_session_cookie_holds_no_code(client, db, clock):
     cookie = response.headers["set-cookie"]
     for part in (code.compact, code.selector, code.verifier, code.display):
         assert part not in cookie
-    assert "HttpOnly" in cookie and "SameSite=lax" in cookie.replace("Lax", "lax")
+    citizen_cookie = next(c for c in response.headers.get_list("set-cookie") if c.startswith(CITIZEN_COOKIE))
+    # Strict: a link from another site (or a forged form) never arrives signed in
+    assert "HttpOnly" in citizen_cookie and "samesite=strict" in citizen_cookie.lower()
+
+
+def test_signing_in_again_ends_the_browsers_earlier_session(client, db, clock):
+    _, first = make_case(db, now=clock.now())
+    _, second = make_case(db, now=clock.now())
+    sign_in_citizen(client, first)
+    earlier = client.cookies[CITIZEN_COOKIE]
+    sign_in_citizen(client, second)
+    assert client.cookies[CITIZEN_COOKIE] != earlier
+    client.cookies.set(CITIZEN_COOKIE, earlier)  # the first case's cookie, kept by someone
+    assert client.get("/min-side", follow_redirects=False).status_code == 303
 
 
 def test_sign_out_ends_the_session(client, db, clock):
