@@ -74,7 +74,12 @@ def complaint_deadline(sent_at: datetime, delivery: Delivery | str = Delivery.mi
 def guarantee_deadline(received_at: datetime) -> date:
     """The latest start of treatment: the Copenhagen date the request arrived + 14 days. A duty of the
     municipality, not a citizen's deadline: it is not moved past a weekend or a holiday."""
-    return local_date(received_at) + GUARANTEE_PERIOD
+    return guarantee_deadline_for_day(local_date(received_at))
+
+
+def guarantee_deadline_for_day(received_on: date) -> date:
+    """guarantee_deadline for a request known only by its Copenhagen arrival day (the statistics)."""
+    return received_on + GUARANTEE_PERIOD
 
 
 def forwarding_deadline(complaint_received_at: datetime) -> date:

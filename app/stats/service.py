@@ -20,7 +20,7 @@ from app.cases.models import CitizenCase
 from app.complaints.models import Complaint
 from app.core.clock import local_date, local_datetime
 from app.core.i18n import N_
-from app.core.deadlines import GUARANTEE_DAYS
+from app.core.deadlines import GUARANTEE_DAYS, guarantee_deadline_for_day
 from app.requests.models import TreatmentRequest
 from app.requests.service import START_ATTENDANCE
 from app.stats.sql import day_before, day_diff, local_day, month_key, tune_for_report, ymd_number
@@ -269,7 +269,7 @@ def guarantee_breaches(db: Session, *, period: Period, today: date, limit: int =
     out = []
     for x in found:
         received = _ymd_date(x.n)
-        out.append(Breach(x.g_age, x.g_area, received, received + timedelta(days=GUARANTEE_DAYS),
+        out.append(Breach(x.g_age, x.g_area, received, guarantee_deadline_for_day(received),
                           _ymd_date(x.started)))
     return out
 
