@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from app.account.models import RecoveryCode, StaffTotp
 from app.core import sessions, throttle
 from app.core.errors import NotFound
-from app.core.i18n import N_
+from app.core.i18n import N_, TOO_MANY_ATTEMPTS, wait_message
 from app.core.models import WebSession
 from app.core.security import hash_secret, token_digest, verify_secret
 from app.staff import service as staff_service
@@ -120,29 +120,26 @@ def _claim_step(db: Session, staff_id: int, step: int) -> bool:
 
 
 def _normalise(code: str) -> str:
-    return "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    # ASCII only: "²" is a digit to str.isdigit() but no TOTP or recovery code has one.
+    return "".join(ch for ch in (code or "").upper() if ch.isascii() and ch.isalnum())
 
 
-def _throttle_keys(staff_id: int, client_key: str) -> list[str]:
-    return [f"totp-user:{staff_id}", f"totp-client:{client_key}"]
+def _totp_key(staff_id: int) -> str:
+    return f"totp-user:{staff_id}"
 
 
 def _reserve(db: Session, user: StaffUser, client_key: str, now: datetime, policy: throttle.Policy) -> None:
-    """Refuse while either key is locked; count the attempt on the member before the check.
-
-    The client's counter grows on failures only (see _failed): a whole office behind one address signs
-    in successfully many times a day and must not lock itself out.
-    """
-    user_key, client = _throttle_keys(user.id, client_key)
-    wait = throttle.seconds_locked(db, [client], now=now) or throttle.reserve_attempt(db, [user_key], now=now,
-                                                                                       policy=policy)
-    if wait:
-        raise SecondFactorRejected("throttled", wait)
+    """Refuse while the member's key has no free turn. Only someone past the password can fill it, so
+    the address (an office, a shared Wi-Fi) plays no part: colleagues never slow each other."""
+    try:
+        throttle.take_free_turn(db, _totp_key(user.id), now=now, policy=policy)
+    except throttle.QueueFull as full:
+        raise SecondFactorRejected("throttled", full.wait_seconds) from None
 
 
 def _failed(db: Session, user: StaffUser, client_key: str, now: datetime, policy: throttle.Policy,
             reason: str) -> SecondFactorRejected:
-    throttle.reserve_attempt(db, [_throttle_keys(user.id, client_key)[1]], now=now, policy=policy)
+    throttle.record_failure(db, _totp_key(user.id), now=now, policy=policy)
     return SecondFactorRejected(reason)
 
 
@@ -151,7 +148,7 @@ def confirm_enrolment(
 ) -> list[str]:
     """Check the first code from the new secret, make it the member's secret, return recovery codes."""
     code = _normalise(code)
-    if not (len(code) == 6 and code.isdigit()):
+    if not (len(code) == 6 and code.isascii() and code.isdigit()):
         raise SecondFactorRejected("malformed")
     _reserve(db, user, client_key, now, policy)
     state = _state(db, user.id)
@@ -173,7 +170,7 @@ def check_second_factor(
 ) -> str:
     """A TOTP code (6 digits) or an unused recovery code. Returns which one was used."""
     code = _normalise(code)
-    is_totp = len(code) == 6 and code.isdigit()
+    is_totp = len(code) == 6 and code.isascii() and code.isdigit()
     if not is_totp and len(code) != 10:
         raise SecondFactorRejected("malformed")
     _reserve(db, user, client_key, now, policy)
@@ -279,11 +276,13 @@ def change_own_password(
     keep_session: str | None, client_key: str, now: datetime, policy: throttle.Policy,
 ) -> None:
     """Check the current password (throttled like sign-in), then change it; other sessions end."""
-    wait = throttle.reserve_attempt(db, [f"staff-client:{client_key}", f"staff-user:{user.username}"],
-                                    now=now, policy=policy)
-    if wait:
-        raise AccountError("current_password", N_("For mange forsøg. Vent lidt, og prøv igen."), wait)
+    key = f"staff-user:{user.username}"
+    try:
+        throttle.take_free_turn(db, key, now=now, policy=policy)
+    except throttle.QueueFull as full:
+        raise AccountError("current_password", wait_message(TOO_MANY_ATTEMPTS, full.wait_seconds), full.wait_seconds) from None
     if not verify_secret(user.password_hash, current_password or ""):
+        throttle.record_failure(db, key, now=now, policy=policy)
         raise AccountError("current_password", N_("Den nuværende adgangskode er forkert."))
     if new_password != repeat:
         raise AccountError("repeat_password", N_("De to nye adgangskoder er ikke ens."))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -10,7 +9,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from app.account import service
 from app.core.deps import (DB, STAFF_COOKIE, AppCentre, AppSettings, Now, client_key, staff_session,
                            staff_session_password_only, throttle_policy)
-from app.core.i18n import Msg, N_
+from app.core.i18n import Msg, N_, TOO_MANY_ATTEMPTS, wait_message
 from app.core import sessions
 from app.core.web import render, see_other, translate
 from app.staff import service as staff_service
@@ -28,7 +27,6 @@ MESSAGES = {
     "malformed": N_("Skriv de 6 cifre fra appen, eller en gendannelseskode på 10 tegn."),
     "wrong": N_("Koden passer ikke. Tjek, at du bruger den nyeste kode fra appen."),
     "reused": N_("Koden er allerede brugt. Vent på den næste kode i appen."),
-    "throttled": N_("For mange forkerte forsøg. Vent %(minutes)s minut(ter), og prøv igen."),
 }
 
 
@@ -41,7 +39,13 @@ PasswordOnlyUser = Annotated[StaffUser, Depends(password_only_user)]
 
 
 def _message(rejected: service.SecondFactorRejected) -> Msg:
-    return Msg(MESSAGES[rejected.reason], minutes=max(1, math.ceil(rejected.wait_seconds / 60)))
+    if rejected.reason == "throttled":
+        return wait_message(TOO_MANY_ATTEMPTS, rejected.wait_seconds)
+    return Msg(MESSAGES[rejected.reason])
+
+
+def _retry_after(rejected: service.SecondFactorRejected) -> dict | None:
+    return {"Retry-After": str(max(1, -int(-rejected.wait_seconds // 1)))} if rejected.reason == "throttled" else None
 
 
 def _enrol_context(request: Request, db, user: StaffUser, centre, errors) -> dict:
@@ -80,7 +84,7 @@ def check_second_factor(
     except service.SecondFactorRejected as rejected:
         return render(request, "staff/account/second_factor.html",
                       {"user": None, "staff_user": user, "errors": {"code": _message(rejected)}},
-                      status=429 if rejected.reason == "throttled" else 422)
+                      status=429 if rejected.reason == "throttled" else 422, headers=_retry_after(rejected))
     token = service.pass_second_factor(db, session, now=now)
     flash = N_("Du har brugt en gendannelseskode. Lav nye koder under Min konto, når du har brugt flere.") \
         if used == "recovery" else None
@@ -100,7 +104,7 @@ def confirm_enrolment(
     except service.SecondFactorRejected as rejected:
         return render(request, "staff/account/enrol.html",
                       _enrol_context(request, db, user, centre, {"code": _message(rejected)}),
-                      status=429 if rejected.reason == "throttled" else 422)
+                      status=429 if rejected.reason == "throttled" else 422, headers=_retry_after(rejected))
     token = service.pass_second_factor(db, session, now=now)
     # Shown once, in the answer to the POST: the codes are never stored in clear, so no later GET can.
     response = render(request, "staff/account/recovery_codes.html",

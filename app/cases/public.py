@@ -20,8 +20,8 @@ from app.core.codes import normalise_group
 from app.core.errors import NotFound
 from app.core import sessions
 from app.core.deps import (CITIZEN_COOKIE, DB, AppSettings, CitizenSession, Now, WaitingDB, citizen_page, client_key,
-                           throttle_policy)
-from app.core.i18n import Msg, N_
+                           code_throttle_policy)
+from app.core.i18n import Msg, N_, wait_message
 from app.core.web import render, safe_next, see_other, translate
 
 router = APIRouter()
@@ -29,7 +29,13 @@ router = APIRouter()
 MESSAGES = {
     "malformed": N_("Koden ser ikke rigtig ud. Den har 20 tegn i fem grupper, fx ABCD-EFGH-JKMN-PQRS-TVWX. Tjek for tastefejl."),
     "wrong": N_("Vi kunne ikke finde en sag med den kode. Tjek koden og prøv igen."),
-    "throttled": N_("Der har været for mange forkerte forsøg. Vent %(minutes)s minut(ter), og prøv igen."),
+}
+# The real wait, in words (Retry-After says the same in seconds).
+THROTTLED = {
+    "second": N_("Der har været for mange forkerte forsøg med denne kode. Vent 1 sekund, og prøv igen."),
+    "seconds": N_("Der har været for mange forkerte forsøg med denne kode. Vent %(n)s sekunder, og prøv igen."),
+    "minute": N_("Der har været for mange forkerte forsøg med denne kode. Vent 1 minut, og prøv igen."),
+    "minutes": N_("Der har været for mange forkerte forsøg med denne kode. Vent %(n)s minutter, og prøv igen."),
 }
 
 
@@ -54,22 +60,23 @@ async def sign_in_with_code(
     # nor database slots (WaitingDB): each phase ends its transaction before argon2 or the pause.
     try:
         case = await service.authenticate_code(db, code, client_key=client_key(request), now=now,
-                                               policy=throttle_policy(settings))
+                                               policy=code_throttle_policy(settings),
+                                               address_pause=settings.throttle_pause_seconds)
     except service.CodeRejected as rejected:
         headers = None
         await run_in_threadpool(db.rollback)  # no connection held while we pause or render
-        if rejected.reason == "throttled":
-            # The answer to a throttled attempt comes after a pause that costs the server nothing (no
-            # thread, no database connection): a client that guesses as fast as it can is held to one
-            # guess per pause per connection, so a flood cannot crowd out ordinary pages. The jitter keeps
-            # a flood's connections from coming back in step, as one burst.
+        if rejected.reason != "throttled":
+            message = Msg(MESSAGES[rejected.reason])
+        else:
+            # Refused only when the code's queue of turns is full: someone is guessing at this very code.
+            # The answer still comes after a pause that costs the server nothing, so a client that asks
+            # again at once is held to one try per pause per connection.
             await anyio.sleep(min(rejected.wait_seconds, settings.throttle_pause_seconds * random.uniform(0.5, 1.5)))
             headers = {"Retry-After": str(math.ceil(rejected.wait_seconds))}
+            message = wait_message(THROTTLED, rejected.wait_seconds)
         # What was typed is not echoed back: on a shared screen it should not linger.
-        return render(request, "public/cases/status.html", {
-            "errors": {"code": Msg(MESSAGES[rejected.reason],
-                                   minutes=max(1, math.ceil(rejected.wait_seconds / 60)))},
-        }, status=429 if rejected.reason == "throttled" else 422, headers=headers)
+        return render(request, "public/cases/status.html", {"errors": {"code": message}},
+                      status=429 if rejected.reason == "throttled" else 422, headers=headers)
     response = see_other("/min-side")
     await run_in_threadpool(start_citizen_session, request, response, db, case, now)
     return response

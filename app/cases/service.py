@@ -83,12 +83,15 @@ def throttle_keys(selector: str | None, client_key: str) -> list[str]:
 
 @dataclass(frozen=True)
 class CodeAttempt:
-    """A guess that passed the throttle and was counted: what the slow check needs."""
+    """A guess that passed the cheap checks: what the slow check and the failure count need."""
 
     code: PersonalCode
     client_key: str
     case_id: int | None  # None: no case has this selector
     code_hash: str | None
+    turn_wait: float  # seconds until the selector's booked turn (0 unless the selector is paced)
+    address_paced: bool  # the address has too many failures: answer after a pause, count no more
+    selector_failures: int
 
 
 def _start_read_only(db: Session) -> None:
@@ -101,13 +104,14 @@ def _start_read_only(db: Session) -> None:
 def begin_code_attempt(
     db: Session, typed: str, *, client_key: str, now: datetime, policy: throttle.Policy,
 ) -> CodeAttempt:
-    """Parse, check the throttle, count the attempt and find the case – or raise CodeRejected.
+    """Parse the code, read both counters and find the case – or raise CodeRejected.
 
-    Commits: the attempt is counted for good before the verifier is checked, and no lock is held
-    during the slow argon2 check. A selector locked by other people's failures does not stop a client
-    with no failures of its own (in the last day), so nobody can lock the owner of a code out by
-    guessing at it, while each guessing address gets at most one try at a locked selector; the
-    owner's own address is only slowed by its own failures (or a flood from it)."""
+    Nothing is counted here: only a verified failure counts (record_code_failure), so correct codes
+    typed at the same moment never count against each other. The address (which many people may
+    share) is never a reason to refuse: a paced address only makes each answer come after a pause. A
+    code's selector is paced when guessed at: each attempt books a turn there, the owner's included,
+    so the owner gets in at their turn and a guesser who somehow knows the selector gets one try per
+    turn. Only a queue of turns longer than the policy allows refuses, with the real wait."""
     code = parse_code(typed)
     if code is None:
         # A typo caught by the check character costs no guess: it cannot match any case.
@@ -118,45 +122,63 @@ def begin_code_attempt(
     found = db.exec(select(CitizenCase.id, CitizenCase.code_hash)
                     .where(CitizenCase.code_selector == code.selector)).first()
     db.commit()
-    wait = states[client].wait
-    if not wait and states[selector].wait and states[client].failures > 0:
-        wait = states[selector].wait
-    if wait:
-        raise CodeRejected("throttled", wait)
-    wait = throttle.count_attempt(db, client, now=now, policy=policy)
-    if wait:
-        db.commit()
-        raise CodeRejected("throttled", wait)
-    if found is not None:  # unknown selectors get no row of their own: a flood of them adds nothing
-        throttle.count_attempt(db, selector, now=now, policy=policy, respect_lock=False)
+    turn_wait = 0.0
+    if found is not None and throttle.is_paced(states[selector], policy):
+        try:
+            turn_wait = throttle.claim_turn(db, selector, failures=states[selector].failures, now=now,
+                                            policy=policy)
+        except throttle.QueueFull as full:
+            raise CodeRejected("throttled", full.wait_seconds) from None
+        finally:
+            db.commit()
+    return CodeAttempt(code, client_key, *(found or (None, None)), turn_wait=turn_wait,
+                       address_paced=throttle.is_paced(states[client], policy),
+                       selector_failures=states[selector].failures)
+
+
+def record_code_failure(db: Session, attempt: CodeAttempt, *, now: datetime, policy: throttle.Policy) -> None:
+    """Count a verified wrong code: on the selector when a case has it, and on the address until the
+    address is paced (after that more counts change nothing, so a flood writes nothing)."""
+    client, selector = throttle_keys(attempt.code.selector, attempt.client_key)
+    if attempt.case_id is not None:
+        throttle.record_failure(db, selector, now=now, policy=policy)
+    if not attempt.address_paced:
+        throttle.record_failure(db, client, now=now, policy=policy)
     db.commit()
-    return CodeAttempt(code, client_key, *(found or (None, None)))
 
 
 def finish_code_attempt(db: Session, attempt: CodeAttempt) -> CitizenCase:
-    """After a verifier matched: the case (unless its code was reissued meanwhile) and the counters."""
+    """After a verifier matched: the case (unless its code was reissued meanwhile)."""
     case = db.get(CitizenCase, attempt.case_id)
     if case is None or case.code_selector != attempt.code.selector or case.code_hash != attempt.code_hash:
         raise CodeRejected("wrong")
-    client, selector = throttle_keys(attempt.code.selector, attempt.client_key)
-    # Success clears the selector's counter, but only takes back this one attempt on the client's:
-    # clearing it would let one valid code reset a guessing client's penalty.
-    throttle.clear(db, [selector])
-    throttle.refund(db, [client])
+    # The owner's success ends the selector's pacing; the address's counter is left alone, so one valid
+    # code cannot wipe a guessing neighbour's record.
+    if attempt.selector_failures:
+        throttle.clear(db, [throttle_keys(attempt.code.selector, attempt.client_key)[1]])
     return case
 
 
 async def authenticate_code(
     db: Session, typed: str, *, client_key: str, now: datetime, policy: throttle.Policy,
+    address_pause: float = 0.0, sleep=anyio.sleep,
 ) -> CitizenCase:
-    """Find the case for a typed code, or raise CodeRejected. Counts every real attempt.
+    """Find the case for a typed code, or raise CodeRejected.
 
-    Throttled and malformed attempts end before any argon2 work; an unknown selector costs one
-    verification against a dummy hash, like a known one (verify_secret_async); the database work runs
-    in worker threads and a request waiting for a verification slot holds none."""
+    Waits (without a thread or a connection) for the selector's turn and, from a paced address, a
+    jittered pause, so a client that guesses as fast as it can gets one answer per pause per
+    connection and the answers do not come back in step. From a paced address an unknown selector
+    is answered without argon2 work; otherwise it costs one verification against a dummy hash, like a
+    known one (verify_secret_async). The database work runs in worker threads. `sleep` is there for
+    tests that run on a fixed clock."""
     attempt = await anyio.to_thread.run_sync(partial(
         begin_code_attempt, db, typed, client_key=client_key, now=now, policy=policy))
+    await throttle.wait_turn(attempt.turn_wait, address_paced=attempt.address_paced, address_pause=address_pause,
+                             sleep=sleep)
+    if attempt.case_id is None and attempt.address_paced:
+        raise CodeRejected("wrong")
     if not await verify_secret_async(attempt.code_hash, attempt.code.verifier):
+        await anyio.to_thread.run_sync(partial(record_code_failure, db, attempt, now=now, policy=policy))
         raise CodeRejected("wrong")
     return await anyio.to_thread.run_sync(finish_code_attempt, db, attempt)
 

@@ -57,12 +57,17 @@ class Settings:
     staff_idle_minutes: int = 30
     citizen_idle_minutes: int = 20
     session_max_hours: int = 12
-    # Growing delay after repeated failures: lock for base * 2**(n - free) seconds, capped.
+    # After `free` verified failures a key is paced (app/core/throttle.py): a password's or a TOTP
+    # member's key books turns base * 2**(n - free - 1) seconds apart, capped at max; a personal
+    # code's selector one turn every `code_interval`. A turn further ahead than `queue` is refused.
     throttle_free_attempts: int = 5
     throttle_base_seconds: float = 1.0
-    throttle_max_seconds: float = 900.0
-    # A throttled code sign-in is answered after this pause (at most the time left): one guess per
-    # pause per connection, however fast the client sends. Waiting costs the server nothing.
+    throttle_max_seconds: float = 60.0
+    throttle_code_interval_seconds: float = 0.25
+    # Below a reverse proxy's read timeout (nginx: 60 s), so a queued owner gets an answer, not a 504.
+    throttle_queue_seconds: float = 45.0
+    # Answers to a paced address (and refusals) come after this pause, jittered: one guess per pause
+    # per connection, however fast the client sends. Waiting costs the server nothing.
     throttle_pause_seconds: float = 1.0
     # Bounds the number of argon2 verifications running at once in one process, so a flood of
     # guesses queues up instead of starving ordinary pages of CPU.
@@ -133,6 +138,9 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         throttle_base_seconds=float(env.get("THROTTLE_BASE_SECONDS", base.throttle_base_seconds)),
         throttle_max_seconds=float(env.get("THROTTLE_MAX_SECONDS", base.throttle_max_seconds)),
         throttle_pause_seconds=float(env.get("THROTTLE_PAUSE_SECONDS", base.throttle_pause_seconds)),
+        throttle_code_interval_seconds=float(env.get("THROTTLE_CODE_INTERVAL_SECONDS",
+                                                     base.throttle_code_interval_seconds)),
+        throttle_queue_seconds=float(env.get("THROTTLE_QUEUE_SECONDS", base.throttle_queue_seconds)),
         db_concurrency=int(env.get("DB_CONCURRENCY", base.db_concurrency)),
         notify=notify_settings_from_env(env),
     )

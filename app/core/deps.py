@@ -121,8 +121,17 @@ AppCentre = Annotated[Centre, Depends(get_centre)]
 
 
 def throttle_policy(settings: Settings) -> throttle.Policy:
+    """Passwords and TOTP codes: fewer bits, so the interval grows with the failures."""
     return throttle.Policy(settings.throttle_free_attempts, settings.throttle_base_seconds,
-                           settings.throttle_max_seconds)
+                           settings.throttle_max_seconds, growing=True,
+                           max_queue_seconds=settings.throttle_queue_seconds)
+
+
+def code_throttle_policy(settings: Settings) -> throttle.Policy:
+    """Personal codes: the 65-bit verifier makes any steady rate futile, so the owner never waits long."""
+    return throttle.Policy(settings.throttle_free_attempts, settings.throttle_code_interval_seconds,
+                           settings.throttle_code_interval_seconds, growing=False,
+                           max_queue_seconds=settings.throttle_queue_seconds)
 
 
 def client_key(request: Request) -> str:

@@ -40,6 +40,27 @@ class Msg:
         return f"Msg({self.text!r}, {self.params!r})"
 
 
+def wait_message(variants: dict[str, str], seconds: float) -> Msg:
+    """The real wait in plain words: "Vent 10 sekunder", "Vent 2 minutter" – never "minut(ter)".
+
+    variants holds one sentence per form ("second", "seconds", "minute", "minutes"), each with %(n)s
+    where a number goes: whole sentences translate better than glued pieces."""
+    seconds = max(1, int(-(-seconds // 1)))  # whole seconds, rounded up, as Retry-After says
+    if seconds < 60:
+        return Msg(variants["second" if seconds == 1 else "seconds"], n=seconds)
+    minutes = -(-seconds // 60)
+    return Msg(variants["minute" if minutes == 1 else "minutes"], n=minutes)
+
+
+# The staff side's throttled answer (sign-in, second factor, current password).
+TOO_MANY_ATTEMPTS = {
+    "second": N_("For mange forkerte forsøg. Vent 1 sekund, og prøv igen."),
+    "seconds": N_("For mange forkerte forsøg. Vent %(n)s sekunder, og prøv igen."),
+    "minute": N_("For mange forkerte forsøg. Vent 1 minut, og prøv igen."),
+    "minutes": N_("For mange forkerte forsøg. Vent %(n)s minutter, og prøv igen."),
+}
+
+
 def translate_message(lang: str, message) -> str:
     """Translate a plain msgid or a Msg; used by templates as tr()."""
     if message is None:

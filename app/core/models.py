@@ -31,11 +31,12 @@ class WebSession(SQLModel, table=True):
 
 
 class Throttle(SQLModel, table=True):
-    """Failure counters with a growing lock, shared by every worker through the database."""
+    """Verified-failure counters and the paced key's next free turn, shared by every worker."""
 
     __tablename__ = "throttle"
 
     key: str = Field(primary_key=True, max_length=80)
     failures: int = Field(default=0)
-    locked_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    # UTC epoch seconds, a plain number so a turn is booked in one SQL statement on both databases.
+    next_turn: float | None = Field(default=None)
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -1,14 +1,27 @@
-"""Growing-delay throttling kept in the database, so it holds across workers and machines.
+"""Throttling whose worst case is slowness for the guesser, never a lock-out for the owner.
 
-An attempt is counted *before* the secret is checked, with an atomic upsert, so a burst of
-parallel guesses cannot all slip in under the limit.
+Kept in the database, so it holds across workers and machines. Two rules carry the design:
+
+* Only a *verified failure* counts. Nothing is reserved before the check, so correct sign-ins that run
+  at the same time never count against each other (an office behind one address, a family on one
+  Wi-Fi), and nothing needs to be refunded afterwards.
+* A key with too many failures is *paced*, not locked: each further attempt claims the next free
+  "turn" (one compare-and-set UPDATE) and waits for it without holding a thread or a connection.
+  The correct secret still gets in, at its turn; guessing gets at most one try per turn. Only when
+  the queue of turns already reaches further ahead than ``max_queue`` is an attempt refused with the
+  real wait, and nothing is written for it.
+
+Which keys an attempt is paced on is the caller's decision (see cases.service, staff.service,
+account.service): the rule there is that a key others can fill – an address – only ever slows, and
+only a key tied to the secret being guessed (a code's selector, a username) queues.
 """
 
 from __future__ import annotations
 
 import hashlib
+import random
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import case, or_, select
@@ -24,96 +37,137 @@ KEY_LENGTH = 80  # the column's length
 def fit_keys(keys: Iterable[str]) -> list[str]:
     """Keys carry what was typed (e.g. a username); a long one is hashed so it fits its column
     and still counts against the same row every time."""
-    return [k if len(k) <= KEY_LENGTH else "sha256:" + hashlib.sha256(k.encode("utf-8", "surrogatepass")).hexdigest()
-            for k in keys]
+    return [fit_key(k) for k in keys]
 
 
+def fit_key(key: str) -> str:
+    if len(key) <= KEY_LENGTH:
+        return key
+    return "sha256:" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(frozen=True)
 class Policy:
-    def __init__(self, free: int = 5, base_seconds: float = 1.0, max_seconds: float = 900.0):
-        self.free = free
-        self.base = base_seconds
-        self.cap = max_seconds
+    """How a key is paced once it has more than ``free`` failures in the last DECAY.
 
-    def delay(self, failures: int) -> float:
+    growing=False: one turn every ``base_seconds`` however many failures (codes: the 65-bit verifier
+    makes guessing futile at any steady rate, so the owner never waits long). growing=True: the
+    interval doubles per failure up to ``max_seconds`` (passwords, TOTP: fewer bits)."""
+
+    free: int = 5
+    base_seconds: float = 1.0
+    max_seconds: float = 900.0
+    growing: bool = True
+    max_queue_seconds: float = 45.0
+
+    def interval(self, failures: int) -> float:
         if failures <= self.free:
             return 0.0
-        return min(self.cap, self.base * 2 ** (failures - self.free - 1))
+        if not self.growing:
+            return self.base_seconds
+        return min(self.max_seconds, self.base_seconds * 2 ** min(failures - self.free - 1, 40))
 
-
-def seconds_locked(db: Session, keys: Iterable[str], *, now: datetime) -> float:
-    keys = fit_keys(keys)
-    rows = db.exec(select(Throttle.locked_until).where(Throttle.key.in_(keys))).all()
-    waits = [(row[0] - now).total_seconds() for row in rows if row[0] is not None and row[0] > now]
-    return max(waits, default=0.0)
+    def guesses_per_hour(self) -> float:
+        """At most, for one key, once it is paced: what the README's threat model quotes."""
+        return 3600 / (self.base_seconds if not self.growing else self.max_seconds)
 
 
 @dataclass(frozen=True)
 class KeyState:
     failures: int  # within the last DECAY; older counts no longer matter
-    wait: float  # seconds until the key may try again (0 = not locked)
+    queued: float  # seconds until the key's next free turn (0 = free now)
 
 
 def read_states(db: Session, keys: Iterable[str], *, now: datetime) -> dict[str, KeyState]:
     """The keys' counters with one plain read (no write, no lock); missing keys are clean."""
     keys = list(keys)
     states = {key: KeyState(0, 0.0) for key in keys}
-    for row in db.execute(select(Throttle).where(Throttle.key.in_(keys))).scalars():
+    wanted = {fit_key(key): key for key in keys}
+    for row in db.execute(select(Throttle).where(Throttle.key.in_(list(wanted)))).scalars():
         failures = row.failures if row.updated_at >= now - DECAY else 0
-        wait = (row.locked_until - now).total_seconds() if row.locked_until and row.locked_until > now else 0.0
-        states[row.key] = KeyState(failures, wait)
+        queued = max(0.0, (row.next_turn or 0.0) - now.timestamp())
+        states[wanted[row.key]] = KeyState(failures, queued)
     return states
 
 
-def count_attempt(db: Session, key: str, *, now: datetime, policy: Policy, respect_lock: bool = True) -> float:
-    """Count one attempt on a key and set its lock if the count calls for one – one atomic upsert.
+def is_paced(state: KeyState, policy: Policy) -> bool:
+    return state.failures > policy.free
 
-    Returns 0 when counted, or (with respect_lock) the seconds left when the key is locked: then
-    nothing is counted. The conditional upsert re-checks the lock under the row lock (PostgreSQL) or
-    the write lock (SQLite), so parallel attempts cannot all pass a check made before the first set it."""
+
+def record_failure(db: Session, key: str, *, now: datetime, policy: Policy) -> int:
+    """Count one verified failure on a key and, once it is paced, keep its next turn at least one
+    interval after this failure. Two statements, each atomic. Returns the count (within DECAY)."""
     insert = postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
     table = Throttle.__table__
-    stmt = insert(table).values(key=key, failures=1, locked_until=None, updated_at=now)
+    key = fit_key(key)
+    stmt = insert(table).values(key=key, failures=1, next_turn=None, updated_at=now)
     stmt = stmt.on_conflict_do_update(
         index_elements=[table.c.key],
         set_={
             "failures": case((table.c.updated_at < now - DECAY, 1), else_=table.c.failures + 1),
             "updated_at": now,
         },
-        where=or_(table.c.locked_until.is_(None), table.c.locked_until <= now) if respect_lock else None,
     ).returning(table.c.failures)
-    failures = db.execute(stmt).scalar_one_or_none()
-    if failures is None:
-        return max(seconds_locked(db, [key], now=now), 0.001)
-    delay = policy.delay(failures)
+    failures = db.execute(stmt).scalar_one()
+    interval = policy.interval(failures)
+    if interval:
+        earliest = now.timestamp() + interval
+        db.execute(table.update().where(table.c.key == key, or_(table.c.next_turn.is_(None),
+                                                                 table.c.next_turn < earliest))
+                   .values(next_turn=earliest))
+    return failures
+
+
+class QueueFull(Exception):
+    """The key's turns are already booked further ahead than the policy allows."""
+
+    def __init__(self, wait_seconds: float):
+        super().__init__("queue full")
+        self.wait_seconds = wait_seconds
+
+
+def claim_turn(db: Session, key: str, *, failures: int, now: datetime, policy: Policy) -> float:
+    """Book the key's next turn; returns the seconds to wait for it, or raises QueueFull.
+
+    One conditional UPDATE: start = max(now, next_turn_at), next_turn_at = start + interval, only
+    while the queue is shorter than max_queue. Parallel attempts serialise on the row (PostgreSQL's
+    row lock, SQLite's write lock), so each gets its own turn and none can skip the queue."""
+    interval = policy.interval(failures)
+    table = Throttle.__table__
+    key = fit_key(key)
+    now_ts = now.timestamp()
+    start = case((or_(table.c.next_turn.is_(None), table.c.next_turn < now_ts), now_ts), else_=table.c.next_turn)
+    booked = db.execute(
+        table.update()
+        .where(table.c.key == key, or_(table.c.next_turn.is_(None),
+                                       table.c.next_turn <= now_ts + policy.max_queue_seconds))
+        .values(next_turn=start + interval)
+        .returning(table.c.next_turn)
+    ).scalar_one_or_none()
+    if booked is None:
+        row = db.get(Throttle, key)
+        ahead = (row.next_turn or now_ts) - now_ts if row is not None else 0.0
+        raise QueueFull(max(ahead - policy.max_queue_seconds, 1.0))
+    return max(0.0, booked - interval - now_ts)
+
+
+async def wait_turn(turn_wait: float, *, address_paced: bool, address_pause: float, sleep) -> None:
+    """Wait for a booked turn and, from a paced address, a jittered pause (so a flood's connections
+    do not come back in step) – whichever is longer. Holds no thread and no connection."""
+    delay = max(turn_wait, address_pause * random.uniform(0.5, 1.5) if address_paced else 0.0)
     if delay:
-        # Never shorten a longer lock that is already there (only when counting through a lock).
-        db.execute(table.update().where(
-            table.c.key == key,
-            or_(table.c.locked_until.is_(None), table.c.locked_until < now + timedelta(seconds=delay)),
-        ).values(locked_until=now + timedelta(seconds=delay)))
-    return 0.0
+        await sleep(delay)
 
 
-def reserve_attempt(db: Session, keys: Iterable[str], *, now: datetime, policy: Policy) -> float:
-    """Count one attempt on every key. Returns 0 to go ahead, or the seconds left to wait."""
-    keys = fit_keys(keys)
-    wait = seconds_locked(db, keys, now=now)
-    if wait > 0:
-        return wait
-    for key in keys:
-        wait = count_attempt(db, key, now=now, policy=policy)
-        if wait:
-            return wait
-    return 0.0
+def take_free_turn(db: Session, key: str, *, now: datetime, policy: Policy) -> None:
+    """For a paced key, book a turn only if one is free right now (raises QueueFull with the wait).
+
+    For checks that run in a worker thread and so must not wait for a turn (TOTP, the current
+    password on Min konto): their keys can only be filled by someone who already has the password."""
+    state = read_states(db, [key], now=now)[key]
+    if is_paced(state, policy):
+        claim_turn(db, key, failures=state.failures, now=now, policy=replace(policy, max_queue_seconds=0.0))
 
 
 def clear(db: Session, keys: Iterable[str]) -> None:
     db.execute(Throttle.__table__.delete().where(Throttle.__table__.c.key.in_(fit_keys(keys))))
-
-
-def refund(db: Session, keys: Iterable[str]) -> None:
-    """Take back the attempt a successful sign-in counted: only failures should add up, so an office
-    behind one address is not slowed down by its own correct sign-ins."""
-    table = Throttle.__table__
-    db.execute(table.update().where(table.c.key.in_(fit_keys(keys)), table.c.failures > 0)
-               .values(failures=table.c.failures - 1))

@@ -62,10 +62,10 @@ def purge_ended_sessions(db: Session, ctx: PurgeContext) -> int:
 
 
 def purge_stale_throttle_rows(db: Session, ctx: PurgeContext) -> int:
-    """Failure counters that have decayed (no attempt for a day) and hold no lock."""
+    """Failure counters that have decayed (no failure for a day) and have no turn booked ahead."""
     result = db.execute(delete(Throttle).where(
         Throttle.updated_at < ctx.now - throttle.DECAY,
-        or_(Throttle.locked_until.is_(None), Throttle.locked_until < ctx.now),
+        or_(Throttle.next_turn.is_(None), Throttle.next_turn < ctx.now.timestamp()),
     ))
     return result.rowcount or 0
 

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import random
+from functools import partial
 from typing import Annotated
 
+import anyio
 from fastapi import APIRouter, Depends, Form, Request
+from starlette.concurrency import run_in_threadpool
 
 from app.core import sessions
-from app.core.deps import DB, STAFF_COOKIE, AppSettings, Now, client_key, staff_session, throttle_policy
-from app.core.i18n import N_
+from app.core.deps import (DB, STAFF_COOKIE, AppSettings, Now, WaitingDB, client_key, staff_session,
+                           throttle_policy)
+from app.core.i18n import N_, TOO_MANY_ATTEMPTS, wait_message
 from app.core.web import render, see_other
 from app.staff import service
 from app.staff.deps import Admin, AnyStaff
 from app.staff.models import ROLE_LABELS, Role
+
+# Kept by a browser that signed in as a member: its attempts are paced on their own key, so nobody
+# guessing at the username elsewhere can slow its owner down (staff.service.begin_staff_sign_in).
+DEVICE_COOKIE = "rp_enhed"
+DEVICE_MAX_AGE = 180 * 86400
 
 # Sign-in pages: the only /personale routes without the staff dependency.
 signin_router = APIRouter(prefix="/personale")
@@ -27,25 +37,39 @@ def show_staff_signin(request: Request):
 
 
 @signin_router.post("/log-ind")
-def staff_signin(
-    request: Request, db: DB, now: Now, settings: AppSettings,
+async def staff_signin(
+    request: Request, db: WaitingDB, now: Now, settings: AppSettings,
     username: Annotated[str, Form(max_length=200)] = "", password: Annotated[str, Form(max_length=500)] = "",
 ):
+    # Async for the same reason as the citizens' code sign-in: waiting for a turn, a pause or argon2
+    # holds no worker thread and no database slot.
+    signer = request.app.state.signer
     try:
-        user = service.authenticate_staff(
+        user = await service.authenticate_staff(
             db, username=username, password=password, client_key=client_key(request), now=now,
-            policy=throttle_policy(settings),
+            policy=throttle_policy(settings), address_pause=settings.throttle_pause_seconds,
+            device_cookie=signer.unsign_cookie(request.cookies.get(DEVICE_COOKIE), DEVICE_MAX_AGE),
         )
     except service.SignInRejected as rejected:
-        message = (N_("For mange forsøg. Vent lidt, og prøv igen.") if rejected.wait_seconds
-                   else N_("Brugernavn eller adgangskode er forkert."))
+        await run_in_threadpool(db.rollback)
+        headers = None
+        message = N_("Brugernavn eller adgangskode er forkert.")
+        if rejected.wait_seconds:
+            await anyio.sleep(min(rejected.wait_seconds, settings.throttle_pause_seconds * random.uniform(0.5, 1.5)))
+            message = wait_message(TOO_MANY_ATTEMPTS, rejected.wait_seconds)
+            headers = {"Retry-After": str(max(1, -int(-rejected.wait_seconds // 1)))}
         return render(request, "staff/signin.html",
-                      {"form": {"username": username}, "errors": {"username": message}}, status=422)
-    token = sessions.start_session(db, kind=sessions.STAFF, staff_id=user.id, now=now,
-                                   user_agent=request.headers.get("user-agent", ""))
+                      {"form": {"username": username}, "errors": {"username": message}},
+                      status=429 if rejected.wait_seconds else 422, headers=headers)
+    token = await run_in_threadpool(partial(
+        sessions.start_session, db, kind=sessions.STAFF, staff_id=user.id, now=now,
+        user_agent=request.headers.get("user-agent", "")))
     response = see_other("/personale")
-    response.set_cookie(STAFF_COOKIE, request.app.state.signer.sign_cookie(token), httponly=True,
+    response.set_cookie(STAFF_COOKIE, signer.sign_cookie(token), httponly=True,
                         samesite="strict", path="/personale", secure=settings.secure_cookies)
+    response.set_cookie(DEVICE_COOKIE, signer.sign_cookie(service.device_cookie_value(user.id)),
+                        max_age=DEVICE_MAX_AGE, httponly=True, samesite="strict", path="/personale/log-ind",
+                        secure=settings.secure_cookies)
     return response
 
 

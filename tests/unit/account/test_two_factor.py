@@ -108,17 +108,35 @@ def test_totp_step_is_throttled_per_staff_user_across_clients(db, clock):
     assert err.value.reason == "throttled" and err.value.wait_seconds > 0
 
 
-def test_totp_step_is_throttled_per_client_across_staff_users(db, clock):
+def test_totp_failures_from_one_address_never_slow_a_colleague_there(db, clock):
+    # An office shares one address: one member's wrong codes must not keep the next member out.
     users = [_enrolled(db, clock, username=f"u{i}", first_name=f"U{i}") for i in range(POLICY.free + 2)]
-    for user, _, _ in users[:-1]:
+    for _ in range(POLICY.free + 3):
         with pytest.raises(service.SecondFactorRejected):
-            service.check_second_factor(db, user, code="000000", client_key="same", now=clock.now(), policy=POLICY)
+            service.check_second_factor(db, users[0][0], code="000000", client_key="same", now=clock.now(),
+                                        policy=POLICY)
     user, secret, _ = users[-1]
     clock.advance(seconds=30)
+    assert service.check_second_factor(db, user, code=pyotp.TOTP(secret).at(clock.now()), client_key="same",
+                                       now=clock.now(), policy=POLICY) == "totp"
+
+
+def test_a_throttled_totp_answer_names_the_real_wait(db, clock):
+    user, _, _ = _enrolled(db, clock)
+    for _ in range(POLICY.free + 1):
+        with pytest.raises(service.SecondFactorRejected):
+            service.check_second_factor(db, user, code="000000", client_key="c", now=clock.now(), policy=POLICY)
+    clock.advance(seconds=50)
     with pytest.raises(service.SecondFactorRejected) as err:
-        service.check_second_factor(db, user, code=pyotp.TOTP(secret).at(clock.now()), client_key="same",
-                                    now=clock.now(), policy=POLICY)
-    assert err.value.reason == "throttled"
+        service.check_second_factor(db, user, code="000000", client_key="c", now=clock.now(), policy=POLICY)
+    assert err.value.reason == "throttled" and 9 <= err.value.wait_seconds <= 10
+
+
+def test_a_unicode_digit_in_a_totp_code_is_malformed_not_an_error(db, clock):
+    user, _, _ = _enrolled(db, clock)
+    with pytest.raises(service.SecondFactorRejected) as err:
+        service.check_second_factor(db, user, code="12345²", client_key="c", now=clock.now(), policy=POLICY)
+    assert err.value.reason == "malformed"
 
 
 def test_passing_the_second_factor_replaces_the_session_id(db, clock):

@@ -1,89 +1,143 @@
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
+import pytest
 from sqlmodel import Session
 
 from app.core import throttle
-from app.core.clock import FixedClock
 from tests.conftest import START
 
-POLICY = throttle.Policy(free=3, base_seconds=2, max_seconds=60)
+POLICY = throttle.Policy(free=3, base_seconds=2, max_seconds=60, max_queue_seconds=10)
+STEADY = throttle.Policy(free=3, base_seconds=2, max_seconds=2, growing=False, max_queue_seconds=10)
 
 
-def test_delay_grows_after_free_attempts_and_is_capped():
-    assert [POLICY.delay(n) for n in range(1, 10)] == [0, 0, 0, 2, 4, 8, 16, 32, 60]
+def _fail(db, key, n, now, policy=POLICY):
+    for _ in range(n):
+        throttle.record_failure(db, key, now=now, policy=policy)
 
 
-def test_locked_key_refuses_attempts_until_window_passes(app):
-    clock = FixedClock(START)
+def _state(db, key, now):
+    return throttle.read_states(db, [key], now=now)[key]
+
+
+def test_interval_grows_after_the_free_failures_and_is_capped():
+    assert [POLICY.interval(n) for n in range(1, 10)] == [0, 0, 0, 2, 4, 8, 16, 32, 60]
+
+
+def test_a_steady_policy_paces_at_one_interval_however_many_failures():
+    assert [STEADY.interval(n) for n in (3, 4, 50, 10_000)] == [0, 2, 2, 2]
+
+
+def test_only_recorded_failures_count_and_nothing_is_written_by_reading(app):
     with Session(app.state.engine) as db:
-        for _ in range(4):
-            assert throttle.reserve_attempt(db, ["k"], now=clock.now(), policy=POLICY) == 0
-        assert throttle.reserve_attempt(db, ["k"], now=clock.now(), policy=POLICY) == 2
-        clock.advance(seconds=2)
-        assert throttle.reserve_attempt(db, ["k"], now=clock.now(), policy=POLICY) == 0
+        assert _state(db, "k", START) == throttle.KeyState(0, 0.0)
+        _fail(db, "k", 2, START)
+        assert _state(db, "k", START).failures == 2
+        assert not throttle.is_paced(_state(db, "k", START), POLICY)
+
+
+def test_a_paced_key_gives_each_attempt_its_own_turn_one_interval_apart(app):
+    with Session(app.state.engine) as db:
+        _fail(db, "k", 4, START)  # paced: the fourth failure's next turn is 2 s away
+        state = _state(db, "k", START)
+        assert throttle.is_paced(state, POLICY) and state.queued == 2
+        waits = [throttle.claim_turn(db, "k", failures=4, now=START, policy=POLICY) for _ in range(5)]
+        assert waits == [2, 4, 6, 8, 10]
+
+
+def test_a_full_queue_refuses_with_the_real_wait_and_books_nothing(app):
+    with Session(app.state.engine) as db:
+        _fail(db, "k", 4, START)
+        for _ in range(5):
+            throttle.claim_turn(db, "k", failures=4, now=START, policy=POLICY)  # booked up to 12 s ahead
+        with pytest.raises(throttle.QueueFull) as full:
+            throttle.claim_turn(db, "k", failures=4, now=START, policy=POLICY)
+        assert full.value.wait_seconds == 2  # until the queue is back inside its 10 s
+        assert _state(db, "k", START).queued == 12
+        later = START + timedelta(seconds=2)
+        assert throttle.claim_turn(db, "k", failures=4, now=later, policy=POLICY) == 10
+
+
+def test_a_turn_after_a_quiet_spell_starts_now_not_in_the_past(app):
+    with Session(app.state.engine) as db:
+        _fail(db, "k", 4, START, STEADY)
+        later = START + timedelta(minutes=5)
+        assert throttle.claim_turn(db, "k", failures=4, now=later, policy=STEADY) == 0
+        assert throttle.claim_turn(db, "k", failures=4, now=later, policy=STEADY) == 2
+
+
+def test_parallel_claims_each_get_a_different_turn(app):
+    """Sessions in threads stand for workers: the compare-and-set UPDATE lets none skip the queue."""
+    with Session(app.state.engine) as db:
+        _fail(db, "k", 4, START, STEADY)
         db.commit()
+
+    def claim(_):
+        with Session(app.state.engine) as own:
+            try:
+                return throttle.claim_turn(own, "k", failures=4, now=START, policy=STEADY)
+            finally:
+                own.commit()
+
+    with ThreadPoolExecutor(5) as pool:
+        waits = sorted(pool.map(claim, range(5)))
+    assert waits == [2, 4, 6, 8, 10]
+
+
+def test_take_free_turn_refuses_while_the_next_turn_is_ahead(app):
+    with Session(app.state.engine) as db:
+        _fail(db, "k", 4, START)
+        with pytest.raises(throttle.QueueFull) as full:
+            throttle.take_free_turn(db, "k", now=START, policy=POLICY)
+        assert full.value.wait_seconds == 2
+        throttle.take_free_turn(db, "k", now=START + timedelta(seconds=2), policy=POLICY)
 
 
 def test_counters_are_shared_through_the_database(app):
     """Two sessions stand for two workers: the second sees the first one's failures."""
     with Session(app.state.engine) as first:
-        for _ in range(4):
-            throttle.reserve_attempt(first, ["shared"], now=START, policy=POLICY)
+        _fail(first, "shared", 4, START)
         first.commit()
     with Session(app.state.engine) as second:
-        assert throttle.reserve_attempt(second, ["shared"], now=START, policy=POLICY) > 0
+        assert throttle.is_paced(_state(second, "shared", START), POLICY)
 
 
 def test_counter_starts_over_after_a_quiet_day(app):
     with Session(app.state.engine) as db:
-        for _ in range(4):
-            throttle.reserve_attempt(db, ["old"], now=START, policy=POLICY)
+        _fail(db, "old", 4, START)
         later = START + throttle.DECAY + timedelta(minutes=1)
-        assert throttle.reserve_attempt(db, ["old"], now=later, policy=POLICY) == 0
-        assert throttle.reserve_attempt(db, ["old"], now=later, policy=POLICY) == 0
+        assert _state(db, "old", later).failures == 0
+        assert throttle.record_failure(db, "old", now=later, policy=POLICY) == 1
 
 
-def test_clear_removes_the_lock(app):
+def test_clear_removes_the_counter_and_the_turns(app):
     with Session(app.state.engine) as db:
-        for _ in range(5):
-            throttle.reserve_attempt(db, ["c"], now=START, policy=POLICY)
+        _fail(db, "c", 5, START)
         throttle.clear(db, ["c"])
-        assert throttle.reserve_attempt(db, ["c"], now=START, policy=POLICY) == 0
+        assert _state(db, "c", START) == throttle.KeyState(0, 0.0)
 
 
-def test_successful_sign_ins_do_not_add_up_for_a_shared_office_address(app, db, clock):
-    """Staff behind one address sign in many times a day: only failures may slow them down."""
-    from tests.factories import PASSWORD, make_staff
-    from app.staff import service
-    users = [make_staff(db, username=f"user{i}", first_name=f"U{i}") for i in range(12)]
-    for user in users:
-        service.authenticate_staff(db, username=user.username, password=PASSWORD, client_key="office",
-                                   now=clock.now(), policy=POLICY)
-    assert throttle.seconds_locked(db, ["staff-client:office"], now=clock.now()) == 0
+def test_a_long_typed_key_is_hashed_to_fit_and_counts_on_one_row(app):
+    long_key = "staff-user:" + "å" * 200
+    with Session(app.state.engine) as db:
+        _fail(db, long_key, 4, START)
+        assert _state(db, long_key, START).failures == 4
 
 
-def test_simultaneous_correct_sign_ins_from_one_office_are_all_let_in(app, db, clock):
-    """The attempt is counted and refunded in one transaction: sign-ins in flight at the same moment
-    never see each other's count (a two-phase version locked an office out at six at once)."""
-    from concurrent.futures import ThreadPoolExecutor
-    from tests.factories import PASSWORD, make_staff
-    from app.staff import service
-    users = [make_staff(db, username=f"samtidig{i}", first_name=f"S{i}") for i in range(POLICY.free + 5)]
-    db.commit()
+def test_guesses_per_hour_for_the_readme():
+    assert STEADY.guesses_per_hour() == 1800
+    assert POLICY.guesses_per_hour() == 60
 
-    def sign_in(user):
-        with Session(app.state.engine) as own:  # each request its own session, as the route has
-            try:
-                service.authenticate_staff(own, username=user.username, password=PASSWORD, client_key="office",
-                                           now=clock.now(), policy=POLICY)
-            except service.SignInRejected:
-                own.commit()
-                return False
-            own.commit()
-            return True
 
-    with ThreadPoolExecutor(len(users)) as pool:
-        results = list(pool.map(sign_in, users))
-    assert results == [True] * len(users)
-    db.rollback()
-    assert throttle.seconds_locked(db, ["staff-client:office"], now=clock.now()) == 0
+
+def test_the_throttled_answer_says_the_real_wait_in_plain_words():
+    from app.core.i18n import TOO_MANY_ATTEMPTS, translate_message, wait_message
+
+    def said(seconds, lang="da"):
+        return translate_message(lang, wait_message(TOO_MANY_ATTEMPTS, seconds))
+
+    assert said(0.2) == "For mange forkerte forsøg. Vent 1 sekund, og prøv igen."
+    assert said(9.1) == "For mange forkerte forsøg. Vent 10 sekunder, og prøv igen."
+    assert said(60) == "For mange forkerte forsøg. Vent 1 minut, og prøv igen."
+    assert said(61) == "For mange forkerte forsøg. Vent 2 minutter, og prøv igen."
+    assert said(10, "en") == "Too many wrong attempts. Wait 10 seconds and try again."

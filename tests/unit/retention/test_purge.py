@@ -88,13 +88,13 @@ def test_ended_and_expired_sessions_are_removed_and_live_ones_kept(db, clock, se
     assert [s.id for s in db.exec(select(WebSession)).all()] == [token_digest(live)]
 
 
-def test_decayed_unlocked_throttle_rows_are_removed(db, clock, settings):
-    policy = throttle.Policy(free=1, base_seconds=3600 * 48, max_seconds=3600 * 48)
+def test_decayed_throttle_rows_without_a_turn_ahead_are_removed(db, clock, settings):
+    policy = throttle.Policy(free=1, base_seconds=3600 * 72, max_seconds=3600 * 72)
     old = clock.now() - timedelta(days=2)
-    throttle.reserve_attempt(db, ["stale"], now=old, policy=policy)
-    throttle.reserve_attempt(db, ["locked"], now=old, policy=policy)
-    throttle.reserve_attempt(db, ["locked"], now=old, policy=policy)  # locked for 48 h from `old`
-    throttle.reserve_attempt(db, ["recent"], now=clock.now(), policy=policy)
+    throttle.record_failure(db, "stale", now=old, policy=policy)
+    throttle.record_failure(db, "locked", now=old, policy=policy)
+    throttle.record_failure(db, "locked", now=old, policy=policy)  # next turn 72 h after `old`
+    throttle.record_failure(db, "recent", now=clock.now(), policy=policy)
     db.commit()
     assert retention.run_purge(db, _ctx(settings, clock.now()), house().purge_rules)["throttle"] == 1
     db.commit()

@@ -1,4 +1,9 @@
+import time
+
 from app.core.deps import STAFF_COOKIE
+from app.main import create_app
+from app.staff.staff import DEVICE_COOKIE
+from tests.conftest import PortalClient
 from tests.factories import PASSWORD, make_staff, sign_in_staff
 
 
@@ -23,14 +28,57 @@ def test_unknown_user_gets_the_same_answer_as_a_wrong_password(client, db):
     assert response.status_code == 422 and "Brugernavn eller adgangskode er forkert" in response.text
 
 
-def test_repeated_failures_are_throttled_even_with_the_right_password(client, db, clock):
+def _guess(client, username="mette"):
+    return client.submit("/personale/log-ind", {"username": username, "password": "wrong password!"})
+
+
+def test_guessing_at_a_username_paces_it_and_its_owner_gets_in_at_their_turn(client, db, clock):
     user = make_staff(db, role="counsellor", username="mette")
     for _ in range(6):
-        client.submit("/personale/log-ind", {"username": "mette", "password": "wrong password!"})
-    response = client.submit("/personale/log-ind", {"username": "mette", "password": PASSWORD})
-    assert response.status_code == 422 and "For mange forsøg" in response.text
-    clock.advance(minutes=20)
-    sign_in_staff(client, user)
+        assert _guess(client).status_code == 422
+    started = time.perf_counter()
+    sign_in_staff(client, user)  # the first paced turn is one second after the last failure
+    assert time.perf_counter() - started >= 0.9
+
+
+def test_a_username_whose_queue_is_full_answers_429_with_the_real_wait(settings, db, clock):
+    app = create_app(settings.with_(throttle_queue_seconds=0.0), clock=clock)
+    make_staff(db, role="counsellor", username="mette")
+    with PortalClient(app, base_url="http://testserver") as client:
+        for _ in range(6):
+            _guess(client)
+        response = client.submit("/personale/log-ind", {"username": "mette", "password": PASSWORD})
+        assert response.status_code == 429 and response.headers["retry-after"] == "1"
+        assert "For mange forkerte forsøg. Vent 1 sekund, og prøv igen." in response.text
+    app.state.engine.dispose()
+
+
+def test_a_browser_that_signed_in_before_gets_in_while_others_guess_at_its_username(settings, db, clock):
+    """The device cookie: its attempts are paced on their own key, which a guesser cannot fill."""
+    app = create_app(settings.with_(throttle_queue_seconds=0.0), clock=clock)
+    user = make_staff(db, role="counsellor", username="mette")
+    with PortalClient(app, base_url="http://testserver") as owner, \
+            PortalClient(app, base_url="http://testserver") as guesser:
+        sign_in_staff(owner, user)
+        assert owner.cookies.get(DEVICE_COOKIE, path="/personale/log-ind")
+        owner.submit("/personale/log-ud")
+        statuses = [_guess(guesser).status_code for _ in range(10)]
+        assert statuses[-1] == 429
+        assert guesser.submit("/personale/log-ind", {"username": "mette", "password": PASSWORD}).status_code == 429
+        response = owner.submit("/personale/log-ind", {"username": "mette", "password": PASSWORD})
+        assert response.status_code == 303
+    app.state.engine.dispose()
+
+
+def test_a_guesser_at_the_office_address_does_not_slow_colleagues_correct_sign_ins(client, make_client, db, clock):
+    colleagues = [make_staff(db, username=f"kollega{i}", first_name=f"K{i}") for i in range(8)]
+    for _ in range(client.app.state.settings.throttle_free_attempts + 1):  # the address is paced now
+        _guess(client, username="admin")  # every client in this test shares one address
+    for user in colleagues:
+        browser = make_client()
+        started = time.perf_counter()
+        sign_in_staff(browser, user)
+        assert time.perf_counter() - started < 0.5  # the test pause is 0: not even slowed
 
 
 def test_disabled_staff_cannot_sign_in(client, db, clock):
