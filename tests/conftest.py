@@ -57,9 +57,11 @@ def database_url(tmp_path, pg_engine) -> str:
 
 @pytest.fixture
 def settings(database_url) -> Settings:
-    # No pause before a throttled answer (tests/web/public/test_status.py checks it with its own).
+    # No pause before a throttled answer (tests/web/public/test_status.py checks it with its own), and
+    # no hourly cap on new cases from the tests' one address (tests/web/public/test_request_flood.py
+    # checks the app's default).
     return Settings(environment="test", secret_key="test-secret", database_url=database_url,
-                    throttle_base_seconds=1.0, throttle_pause_seconds=0.0)
+                    throttle_base_seconds=1.0, throttle_pause_seconds=0.0, new_cases_per_connection_hour=10_000)
 
 
 @pytest.fixture

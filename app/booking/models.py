@@ -30,6 +30,7 @@ class BookingStatus(str, enum.Enum):
     cancelled_in_time = "cancelled_in_time"  # the citizen called in; marked by staff
     moved = "moved"  # replaced by a booking in another session (same uid)
     session_cancelled = "session_cancelled"  # the centre cancelled the session
+    removed = "removed"  # staff removed it as junk (one of a flood from one connection)
 
 
 STATUS_LABELS = {
@@ -40,6 +41,7 @@ STATUS_LABELS = {
     BookingStatus.cancelled_in_time.value: N_("Afmeldt i tide"),
     BookingStatus.moved.value: N_("Flyttet"),
     BookingStatus.session_cancelled.value: N_("Aflyst af centret"),
+    BookingStatus.removed.value: N_("Fjernet af personalet"),
 }
 
 # Bookings that hold a place. Kept in one place: the partial index and the counter rely on it.
@@ -113,6 +115,7 @@ class CounsellingBooking(SQLModel, table=True):
         Index("uq_counselling_booking_active", "session_id", "case_id", unique=True,
               sqlite_where=text(_ACTIVE_SQL), postgresql_where=text(_ACTIVE_SQL)),
         Index("ix_counselling_booking_case", "case_id"),
+        Index("ix_counselling_booking_source", "session_id", "source_tag"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -127,6 +130,10 @@ class CounsellingBooking(SQLModel, table=True):
     walk_in: bool = Field(default=False)
     status: str = Field(default=BookingStatus.booked.value, max_length=20)
     moved_to_id: int | None = Field(default=None)
+    # Which connection booked it, as a hash of the session and the client key (itself a keyed hash):
+    # bookings from one connection to one session share it, so a flood is capped and staff can remove
+    # it in one action; it names no address and links nothing across sessions. None: booked by staff.
+    source_tag: str | None = Field(default=None, max_length=16)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     changed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 

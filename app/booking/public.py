@@ -12,12 +12,13 @@ from app.booking import service
 from app.booking.forms import parse_booking_form
 from app.booking.ics import booking_ics
 from app.booking.models import CounsellingBooking, CounsellingSession
+from app.cases import service as cases
 from app.cases.handoff import hand_over_new_code
 from app.cases.models import CitizenCase
 from app.core.input_guard import form_number
-from app.core.deps import DB, CitizenSession, NeedsCitizen, Now, citizen_session, read_page
+from app.core.deps import DB, CitizenSession, NeedsCitizen, Now, citizen_session, client_key, read_page
 from app.core.errors import NotFound
-from app.core.i18n import N_, format_long_day, format_time
+from app.core.i18n import N_, format_long_day, format_time, wait_message
 from app.core.web import language, render, see_other, translate
 
 router = APIRouter()
@@ -31,6 +32,17 @@ REASONS = {
     "no_video": N_("Denne tid kan ikke foregå på video."),
     "not_active": N_("Bookingen er allerede afmeldt eller flyttet."),
     "same": N_("Du har allerede denne tid. Vælg en anden."),
+    "source_full": N_("Der er allerede booket mange pladser til denne tid fra den samme forbindelse. Ring til os, "
+                      "hvis I er flere, der gerne vil komme – eller vælg en af de næste tider herunder."),
+}
+
+
+# Bookings without a code open a case; one connection opens a few an hour (cases.service.count_new_case).
+TOO_MANY_NEW = {
+    "second": N_("Der er booket mange tider fra denne forbindelse den seneste time. Prøv igen om 1 sekund, eller ring til os."),
+    "seconds": N_("Der er booket mange tider fra denne forbindelse den seneste time. Prøv igen om %(n)s sekunder, eller ring til os."),
+    "minute": N_("Der er booket mange tider fra denne forbindelse den seneste time. Prøv igen om 1 minut, eller ring til os."),
+    "minutes": N_("Der er booket mange tider fra denne forbindelse den seneste time. Prøv igen om %(n)s minutter, eller ring til os."),
 }
 
 
@@ -99,10 +111,22 @@ def book_place(
         return render(request, "public/booking/under_18.html")
     if form.errors:
         return _form_page(request, db, now, session, case=case, typed=form.typed, errors=form.errors, status=422)
+    key = client_key(request)
+    if case is None:  # a booking without a code opens a case: counted per connection
+        try:
+            cases.count_new_case(db, client_key=key, now=now,
+                                 per_hour=request.app.state.settings.new_cases_per_connection_hour)
+        except cases.TooManyFromConnection as refused:
+            db.commit()  # the count stays counted, so hammering the button does not shorten the wait
+            alternatives = service.next_free_sessions(db, now=now, as_relative=form.as_relative, exclude=session.id)
+            return _form_page(request, db, now, session, case=case, typed=form.typed, alternatives=alternatives,
+                              errors={"booking": wait_message(TOO_MANY_NEW, (refused.until - now).total_seconds())},
+                              status=429)
     try:
         result = service.book_session(db, session_id=session.id, now=now, as_relative=form.as_relative,
                                       video=form.video, case=case, anonymous=form.anonymous, contact=form.contact,
-                                      language=language(request))
+                                      language=language(request),
+                                      source=service.source_tag(session.id, key))
     except service.BookingError as err:
         alternatives = service.next_free_sessions(db, now=now, as_relative=form.as_relative, exclude=session.id)
         field = "mode" if err.reason == "no_video" else "who" if err.reason == "relatives_only" else "booking"

@@ -9,11 +9,13 @@ so a booking cannot be cancelled (and its place released) twice.
 
 from __future__ import annotations
 
+import hashlib
+import math
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, func, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -256,14 +258,43 @@ def _has_active_booking(db: Session, session_id: int, case_id: int) -> bool:
         CounsellingBooking.status.in_(ACTIVE))).first() is not None
 
 
+def source_tag(session_id: int, client_key: str) -> str:
+    """The connection a booking came from, for this session only (see CounsellingBooking.source_tag)."""
+    return hashlib.sha256(f"booking:{session_id}:{client_key}".encode()).hexdigest()[:16]
+
+
+def places_per_source(capacity: int) -> int:
+    """How many of a session's places one connection may hold: a small share, but never fewer than
+    a family or a few people at a shelter need (3)."""
+    return max(SOURCE_MIN_PLACES, math.ceil(capacity * SOURCE_SHARE))
+
+
+SOURCE_SHARE = 0.2
+SOURCE_MIN_PLACES = 3
+
+
+def _active_from_source(db: Session, session_id: int, tag: str) -> int:
+    return db.exec(select(func.count()).select_from(CounsellingBooking).where(
+        CounsellingBooking.session_id == session_id, CounsellingBooking.source_tag == tag,
+        CounsellingBooking.status.in_(ACTIVE))).one()
+
+
 def book_session(
     db: Session, *, session_id: int, now: datetime, as_relative: bool, video: bool = False,
     case: CitizenCase | None = None, anonymous: bool = True,
     contact: cases.ContactDetails = cases.ContactDetails(), walk_in: bool = False, language: str = "da",
+    source: str | None = None,
 ) -> BookingResult:
     """Book one place. With `case` (a signed-in citizen) the booking joins that case; without,
-    a new case and personal code are opened – only once the place is secured."""
+    a new case and personal code are opened – only once the place is secured.
+
+    `source` (a source_tag) is stored so staff can see and remove a flood together; for a booking
+    that opens a new case it also caps what one connection can hold – counted after the place is
+    taken, because taking it locks the session's row (PostgreSQL) or the database (SQLite), so bookings
+    from one connection that run at once are counted one after another and cannot slip past. A citizen
+    who signs in with their code is not capped by who else shares their address."""
     session = get_session(db, session_id)
+    capped = source is not None and case is None
     _check_fits(session, as_relative=as_relative, video=video)
     if case is not None and _has_active_booking(db, session_id, case.id):
         raise BookingError("double")
@@ -271,12 +302,14 @@ def book_session(
     try:
         with db.begin_nested():
             _take_place(db, session_id, now=now, walk_in=walk_in)
+            if capped and _active_from_source(db, session_id, source) >= places_per_source(session.capacity):
+                raise BookingError("source_full")
             if case is None:
                 case, code = cases.open_case(db, now=now, anonymous=anonymous, is_relative=as_relative,
                                              contact=contact, language=language)
             booking = CounsellingBooking(
                 session_id=session_id, case_id=case.id, uid=uuid.uuid4().hex, as_relative=as_relative,
-                video=video, walk_in=walk_in, created_at=now, changed_at=now,
+                video=video, walk_in=walk_in, created_at=now, changed_at=now, source_tag=source,
                 status=BookingStatus.attended.value if walk_in else BookingStatus.booked.value,
             )
             db.add(booking)
@@ -401,6 +434,39 @@ def mark_attendance(db: Session, *, session_id: int, booking_id: int, status: st
         _release_place(db, session_id)
     db.flush()
     return booking
+
+
+def sources_with_several(db: Session, session_id: int) -> dict[str, int]:
+    """Connections holding more than one active booking in a session: what staff may remove as junk."""
+    rows = db.exec(select(CounsellingBooking.source_tag, func.count())
+                   .where(CounsellingBooking.session_id == session_id, CounsellingBooking.source_tag.is_not(None),
+                          CounsellingBooking.status.in_(ACTIVE))
+                   .group_by(CounsellingBooking.source_tag).having(func.count() > 1))
+    return {tag: n for tag, n in rows}
+
+
+def forget_past_source_tags(db: Session, ctx) -> int:
+    """A purge rule: once a session is over, which connection booked it is of no use to anyone."""
+    past = select(CounsellingSession.id).where(CounsellingSession.ends_at < ctx.now)
+    return db.exec(update(CounsellingBooking)
+                   .where(CounsellingBooking.source_tag.is_not(None), CounsellingBooking.session_id.in_(past))
+                   .values(source_tag=None).execution_options(synchronize_session=False)).rowcount or 0
+
+
+def remove_bookings_from_source(db: Session, *, session_id: int, tag: str, now: datetime) -> list[CounsellingBooking]:
+    """Staff remove a flood in one action: every still-booked place from one connection is freed at once.
+    Attended and no-show bookings stay: someone came (or was expected and did not)."""
+    get_session(db, session_id)
+    removed = []
+    for booking in db.exec(select(CounsellingBooking).where(
+            CounsellingBooking.session_id == session_id, CounsellingBooking.source_tag == tag,
+            CounsellingBooking.status == BookingStatus.booked.value)).all():
+        if _set_status(db, booking, from_=(BookingStatus.booked.value,), to=BookingStatus.removed.value, now=now,
+                       bump_sequence=True):
+            _release_place(db, session_id)
+            removed.append(booking)
+    db.flush()
+    return removed
 
 
 def add_walk_in(db: Session, *, session_id: int, as_relative: bool, display_name: str | None,

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Form, Request
 
 from app.audit.service import record_access
 from app.booking import service
-from app.booking.models import STATUS_LABELS
+from app.booking.models import STATUS_LABELS, BookingStatus
 from app.booking.public import REASONS
 from app.core.input_guard import form_number
 from app.core.clock import local_date
@@ -106,7 +106,8 @@ def _session_page(request, db, now, user, session_id, *, errors=None, form=None,
                       detail=f"Åben Rådgivning {session.day.isoformat()}", now=now)
     return render(request, "staff/booking/session.html", _ctx(
         user, session=session, rows=rows, errors=errors or {}, form=form or {}, active=service.ACTIVE,
-        started=session.starts_at <= now), status=status, block="booking_list")
+        started=session.starts_at <= now, several=service.sources_with_several(db, session.id),
+        booked=BookingStatus.booked.value), status=status, block="booking_list")
 
 
 @router.get("/tider/{session_id}")
@@ -128,6 +129,20 @@ def mark_attendance(request: Request, db: DB, now: Now, user: AnyStaff, session_
         return see_other(f"/personale/raadgivning/tider/{session_id}", flash=N_("Ændringen kunne ikke gemmes."))
     record_access(db, staff=user, case_id=booking.case_id, action="mark_attendance", detail=status, now=now)
     return see_other(f"/personale/raadgivning/tider/{session_id}", flash=N_("Fremmødet er gemt."))
+
+
+@router.post("/tider/{session_id}/forbindelse")
+def remove_bookings_from_source(request: Request, db: DB, now: Now, user: AnyStaff, session_id: int,
+                                source: Text = ""):
+    """One action removes a flood's bookings (same connection, same session); each case's access log
+    shows who did it, and the places are free again at once."""
+    removed = service.remove_bookings_from_source(db, session_id=session_id, tag=source[:16], now=now)
+    for booking in removed:
+        record_access(db, staff=user, case_id=booking.case_id, action="remove_junk_booking",
+                      detail="Åben Rådgivning", now=now)
+    return see_other(f"/personale/raadgivning/tider/{session_id}",
+                     flash=N_("Bookingerne fra den forbindelse er fjernet, og pladserne er ledige igen.") if removed
+                     else N_("Der var ingen bookinger at fjerne."))
 
 
 @router.post("/tider/{session_id}/walk-in")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
 import anyio.to_thread
@@ -64,6 +64,27 @@ def open_case(
     db.add(case)
     db.flush()  # the unique index on code_selector is the final word on a clash
     return case, code
+
+
+class TooManyFromConnection(Exception):
+    """The connection has opened as many cases as an hour allows; `until` is when it may again."""
+
+    def __init__(self, until: datetime):
+        super().__init__("too many")
+        self.until = until
+
+
+NEW_CASE_WINDOW = timedelta(hours=1)
+
+
+def count_new_case(db: Session, *, client_key: str, now: datetime, per_hour: int) -> None:
+    """Count a new case from a connection, or raise TooManyFromConnection. Every anonymous booking or
+    request opens a case (a request also starts a 14-day clock in the counsellors' inbox), so one
+    connection opens a few an hour – enough for a family, or a shelter's staff helping several
+    people – and then waits. Citizens who already have a code are not counted: they sign in."""
+    count, until = throttle.count_event(db, f"new-case:{client_key}", now=now, window=NEW_CASE_WINDOW)
+    if count > per_hour:
+        raise TooManyFromConnection(until)
 
 
 def get_case(db: Session, case_id: int) -> CitizenCase:

@@ -69,6 +69,8 @@ class Settings:
     # Answers to a paced address (and refusals) come after this pause, jittered: one guess per pause
     # per connection, however fast the client sends. Waiting costs the server nothing.
     throttle_pause_seconds: float = 1.0
+    # New cases one connection may open per hour: treatment requests and bookings without a code.
+    new_cases_per_connection_hour: int = 5
     # Bounds the number of argon2 verifications running at once in one process, so a flood of
     # guesses queues up instead of starving ordinary pages of CPU.
     argon2_concurrency: int = 2
@@ -141,6 +143,7 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         throttle_code_interval_seconds=float(env.get("THROTTLE_CODE_INTERVAL_SECONDS",
                                                      base.throttle_code_interval_seconds)),
         throttle_queue_seconds=float(env.get("THROTTLE_QUEUE_SECONDS", base.throttle_queue_seconds)),
+        new_cases_per_connection_hour=int(env.get("NEW_CASES_PER_CONNECTION_HOUR", base.new_cases_per_connection_hour)),
         db_concurrency=int(env.get("DB_CONCURRENCY", base.db_concurrency)),
         notify=notify_settings_from_env(env),
     )

@@ -144,6 +144,12 @@ async def verify_csrf(request: Request) -> None:
     """Every state-changing request carries a signed token bound to the browser's CSRF cookie."""
     if request.method in {"GET", "HEAD", "OPTIONS"}:
         return
+    # A second, independent check: a browser names the page a POST came from. Another site's is
+    # refused even if a token leaked. "null" (sent with Referrer-Policy: no-referrer, sandboxed frames)
+    # and no Origin at all (older clients, curl) are left to the token.
+    origin = request.headers.get("origin")
+    if origin and origin != "null" and origin != f"{request.url.scheme}://{request.url.netloc}":
+        raise CsrfFailed()
     token = request.headers.get("X-CSRF-Token")
     if not token:
         content_type = request.headers.get("content-type", "")

@@ -118,6 +118,24 @@ def record_failure(db: Session, key: str, *, now: datetime, policy: Policy) -> i
     return failures
 
 
+def count_event(db: Session, key: str, *, now: datetime, window: timedelta) -> tuple[int, datetime]:
+    """Count one event (not a failure: e.g. a new case from a connection) in a fixed window that starts
+    with the first event – one atomic upsert, so events that run at once are all counted. Returns the
+    count in the current window and when the window ends. The row's updated_at is the window's start."""
+    insert = postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
+    table = Throttle.__table__
+    expired = table.c.updated_at < now - window
+    stmt = insert(table).values(key=fit_key(key), failures=1, next_turn=None, updated_at=now)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c.key],
+        set_={"failures": case((expired, 1), else_=table.c.failures + 1),
+              "updated_at": case((expired, now), else_=table.c.updated_at)},
+    ).returning(table.c.failures, table.c.updated_at)
+    count, started = db.execute(stmt).one()
+    started = started if started.tzinfo else started.replace(tzinfo=now.tzinfo)
+    return count, started + window
+
+
 class QueueFull(Exception):
     """The key's turns are already booked further ahead than the policy allows."""
 

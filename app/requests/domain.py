@@ -2,10 +2,10 @@
 
 from app.appointments.models import Appointment
 from app.cases.panels import rows_of_case
-from app.core.domain import Domain, MenuItem, MinSidePanel
+from app.core.domain import Domain, MenuItem, MinSidePanel, Named
 from app.core.i18n import N_
 from app.messages import service as messages
-from app.requests import case_file, demo, digest, public, staff
+from app.requests import case_file, demo, digest, public, service, staff
 from app.requests.models import TreatmentRequest
 from app.staff.deps import COUNSELLING
 
@@ -26,4 +26,5 @@ DOMAIN = Domain(
     digest_sections=(digest.requests_near_deadline,),
     menu_items=(MenuItem.of("/personale/indbakke", N_("Indbakke"), COUNSELLING, order=20),),
     demo_loaders=(demo.load_demo_requests,),
+    purge_rules=(Named("request_source_tags", service.forget_old_source_tags),),
 )

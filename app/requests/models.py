@@ -59,6 +59,7 @@ class TreatmentRequest(SQLModel, table=True):
     __table_args__ = (
         Index("ix_treatment_request_case", "case_id"),
         Index("ix_treatment_request_deadline", "status", "deadline_on"),
+        Index("ix_treatment_request_source", "source_tag"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -88,3 +89,7 @@ class TreatmentRequest(SQLModel, table=True):
     delay_new_date: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
     delay_notified_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # The connection it was sent from, hashed with the day (requests.service.source_tag): staff can
+    # remove a flood from one connection in one action; it names no address and links nothing across
+    # days. None: registered by staff, or sent again from Min side.
+    source_tag: str | None = Field(default=None, max_length=16)

@@ -7,13 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from starlette.concurrency import run_in_threadpool
 
+from app.cases import service as cases
 from app.cases.handoff import hand_over_new_code
 from app.cases.panels import Panel
 from app.cases.public import signed_in_case
 from app.core.clock import local_date
-from app.core.deps import CITIZEN_COOKIE, DB, CitizenSession, Now
+from app.core.deps import CITIZEN_COOKIE, DB, CitizenSession, Now, client_key
 from app.core.errors import NotFound
-from app.core.i18n import N_, format_long_day
+from app.core.i18n import N_, format_long_day, wait_message
 from app.core.web import language, render, see_other, translate
 from app.messages import service as messages
 from app.requests import forms, screening, service
@@ -25,6 +26,15 @@ router = APIRouter()
 LABELS = {"areas": AREA_LABELS, "help": HELP_LABELS, "contacts": CONTACT_LABELS, "statuses": STATUS_LABELS,
           "states": STATE_LABELS, "help_values": [h.value for h in HelpWanted],
           "contact_values": [c.value for c in Contact], "area_values": [a.value for a in Area]}
+
+
+# One connection opens a few cases an hour (cases.service.count_new_case); then it waits.
+TOO_MANY_REQUESTS = {
+    "second": N_("Der er sendt mange henvendelser fra denne forbindelse den seneste time. Prøv igen om 1 sekund, eller ring til os."),
+    "seconds": N_("Der er sendt mange henvendelser fra denne forbindelse den seneste time. Prøv igen om %(n)s sekunder, eller ring til os."),
+    "minute": N_("Der er sendt mange henvendelser fra denne forbindelse den seneste time. Prøv igen om 1 minut, eller ring til os."),
+    "minutes": N_("Der er sendt mange henvendelser fra denne forbindelse den seneste time. Prøv igen om %(n)s minutter, eller ring til os."),
+}
 
 
 def _page(request: Request, template: str, status: int = 200, **ctx):
@@ -100,7 +110,16 @@ def _send_request(request: Request, db, now, form):
         return _page(request, "public/requests/youth.html")
     if parsed.intake is None:
         return _step2(request, parsed, data.get("screening", ""), status=422)
-    case, code, req = service.submit_request(db, intake=parsed.intake, now=now, language=language(request))
+    key = client_key(request)
+    try:
+        cases.count_new_case(db, client_key=key, now=now, per_hour=request.app.state.settings.new_cases_per_connection_hour)
+    except cases.TooManyFromConnection as refused:
+        # What was typed stays in the form: the citizen can send it when the wait is over, or call.
+        db.commit()  # the count stays counted, so hammering the button does not shorten the wait
+        parsed.errors["send"] = wait_message(TOO_MANY_REQUESTS, (refused.until - now).total_seconds())
+        return _step2(request, parsed, data.get("screening", ""), status=429)
+    case, code, req = service.submit_request(db, intake=parsed.intake, now=now, language=language(request),
+                                             source=service.source_tag(key, now))
     view = service.guarantee_for(db, req, now=now)
     details = [(translate(request, "Modtaget"), _fmt(request, req.received_at))]
     if view.deadline:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import bindparam, delete, func
+from sqlalchemy import update as sql_update
 from sqlmodel import Session, SQLModel, select
 
 from app.appointments.models import Appointment, Attendance
@@ -65,8 +67,13 @@ def guarantee_applies(req: TreatmentRequest) -> bool:
     return not (req.section_101a or req.for_relative)
 
 
-def submit_request(db: Session, *, intake: Intake, now: datetime, make_code=None, language: str = "da"
-                   ) -> tuple[CitizenCase, PersonalCode, TreatmentRequest]:
+def source_tag(client_key: str, now: datetime) -> str:
+    """The connection a request came from, for this (local) day only."""
+    return hashlib.sha256(f"request:{local_date(now).isoformat()}:{client_key}".encode()).hexdigest()[:16]
+
+
+def submit_request(db: Session, *, intake: Intake, now: datetime, make_code=None, language: str = "da",
+                   source: str | None = None) -> tuple[CitizenCase, PersonalCode, TreatmentRequest]:
     """Open a case with its personal code and record the request; the guarantee clock starts now."""
     kwargs = {"make_code": make_code} if make_code else {}
     case, code = cases.open_case(
@@ -79,7 +86,7 @@ def submit_request(db: Session, *, intake: Intake, now: datetime, make_code=None
         help_wanted=",".join(intake.help_wanted), preferred_contact=intake.preferred_contact,
         cpr=None if intake.anonymous else intake.cpr, message=intake.message,
         screening_kind=intake.screening_kind, screening_score=intake.screening_score,
-        received_at=now, updated_at=now,
+        received_at=now, updated_at=now, source_tag=source,
     )
     req.deadline_on = guarantee_deadline(now) if guarantee_applies(req) else None
     db.add(req)
@@ -279,6 +286,38 @@ def _other_rows_on_case(db: Session, case_id: int) -> bool:
                 if db.execute(select(func.count()).select_from(table).where(column == case_id)).scalar_one():
                     return True
     return False
+
+
+def sources_with_several(db: Session) -> dict[str, int]:
+    """Connections with more than one request nobody has looked at yet: what staff may remove as junk."""
+    rows = db.exec(select(TreatmentRequest.source_tag, func.count())
+                   .where(TreatmentRequest.source_tag.is_not(None), TreatmentRequest.anonymous.is_(True),
+                          TreatmentRequest.status == RequestStatus.received.value,
+                          TreatmentRequest.counsellor_id.is_(None))
+                   .group_by(TreatmentRequest.source_tag).having(func.count() > 1))
+    return {tag: n for tag, n in rows}
+
+
+SOURCE_TAG_DAYS = 7
+
+
+def forget_old_source_tags(db: Session, ctx) -> int:
+    """A purge rule: after a week a flood has been dealt with; the tag is of no more use."""
+    return db.exec(sql_update(TreatmentRequest)
+                   .where(TreatmentRequest.source_tag.is_not(None),
+                          TreatmentRequest.received_at < ctx.now - timedelta(days=SOURCE_TAG_DAYS))
+                   .values(source_tag=None).execution_options(synchronize_session=False)).rowcount or 0
+
+
+def remove_requests_from_source(db: Session, *, tag: str, now: datetime) -> list[int]:
+    """Staff remove a flood in one action: every anonymous request from one connection that nobody has
+    looked at is deleted, as its sender could (delete_unvisited_request). Returns the cases' ids."""
+    pairs = db.exec(select(TreatmentRequest.id, TreatmentRequest.case_id).where(
+        TreatmentRequest.source_tag == tag, TreatmentRequest.anonymous.is_(True),
+        TreatmentRequest.status == RequestStatus.received.value, TreatmentRequest.counsellor_id.is_(None))).all()
+    for request_id, case_id in pairs:
+        delete_unvisited_request(db, case_id=case_id, request_id=request_id, now=now)
+    return [case_id for _, case_id in pairs]
 
 
 def delete_unvisited_request(db: Session, *, case_id: int, request_id: int, now: datetime) -> bool:

@@ -56,8 +56,19 @@ def show_inbox(request: Request, db: DB, now: Now, user: Counsellor, area: str =
     return render(request, "staff/requests/inbox.html", {
         "user": user, "rows": inbox.rows, "inbox": inbox, "filters": filters,
         "page_url": lambda n: "/personale/indbakke?" + urlencode({**{k: v for k, v in filters.items() if v}, "side": n}),
-        "unread_total": messages.unread_total_for_staff(db), **LABELS,
+        "unread_total": messages.unread_total_for_staff(db), "several": service.sources_with_several(db), **LABELS,
     })
+
+
+@router.post("/indbakke/forbindelse")
+def remove_requests_from_source(request: Request, db: DB, now: Now, user: Counsellor,
+                                source: Annotated[str, Form(max_length=100)] = ""):
+    """One action removes a flood of anonymous requests nobody has looked at (same connection, same
+    day); each case's access log keeps who did it, though the case itself goes with its request."""
+    for case_id in service.remove_requests_from_source(db, tag=source[:16], now=now):
+        record_access(db, staff=user, case_id=case_id, action="remove_junk_request", now=now)
+    return see_other("/personale/indbakke",
+                     flash=N_("Henvendelserne fra den forbindelse er fjernet."))
 
 
 _case = cases.get_case

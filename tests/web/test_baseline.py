@@ -66,6 +66,17 @@ def test_csrf_token_from_another_browser_is_refused(app, make_client):
     assert b.post("/status", data={"csrf_token": token_for_a, "code": "x"}).status_code == 403
 
 
+def test_a_post_from_another_sites_page_is_refused_even_with_a_valid_token(client):
+    token = client.csrf()
+    data = {"csrf_token": token, "code": "ABCD-EFGH-JKMN-PQRS-TVWX"}
+    assert client.post("/status", data=data, headers={"Origin": "https://evil.example"}).status_code == 403
+    assert client.post("/status", data=data, headers={"Origin": "http://testserver.evil.example"}).status_code == 403
+    # Our own origin, "null" (Referrer-Policy: no-referrer) and no Origin are left to the token.
+    for origin in ("http://testserver", "null", None):
+        headers = {"Origin": origin} if origin else {}
+        assert client.post("/status", data=data, headers=headers).status_code == 422, origin
+
+
 def test_every_post_route_requires_csrf(app, client):
     """Walk the app's routes: every POST refuses a request without a token."""
     posts = [r.path for r in all_routes(app) if "POST" in r.methods]

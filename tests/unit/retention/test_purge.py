@@ -134,6 +134,28 @@ def test_purge_is_a_command_the_retention_domain_declares():
 def test_a_purge_rule_another_domain_declares_runs_after_the_house_rules(db, clock, settings):
     extended = house().with_domains(Domain("test", purge_rules=(Named("test-rule", lambda db_, ctx: 4),)))
     counts = retention.run_purge(db, _ctx(settings, clock.now()), extended.purge_rules)
-    assert counts["test-rule"] == 4
-    assert list(counts)[:4] == ["web_sessions", "throttle", "anonymous_unvisited_cases",
-                                "closed_cases_past_retention"]
+    assert counts["test-rule"] == 4 and list(counts)[-1] == "test-rule"
+    house_rules = ["web_sessions", "throttle", "anonymous_unvisited_cases", "closed_cases_past_retention"]
+    assert [name for name in counts if name in house_rules] == house_rules
+
+
+def test_connection_tags_are_forgotten_once_a_session_is_over_and_after_a_week_for_requests(db, clock, settings):
+    from app.booking import service as booking
+    from app.booking.models import CounsellingBooking
+    from app.requests.models import TreatmentRequest
+    from tests.booking_support import make_session
+    past = make_session(db, now=clock.now() - timedelta(days=3), commit=False)
+    ahead = make_session(db, now=clock.now(), commit=False)
+    for session in (past, ahead):
+        db.add(CounsellingBooking(session_id=session.id, case_id=make_case(db, now=clock.now())[0].id, uid=f"u{session.id}",
+                                  source_tag="t", created_at=clock.now(), changed_at=clock.now()))
+    for days in (8, 1):
+        case, _ = make_case(db, now=clock.now())
+        db.add(TreatmentRequest(case_id=case.id, area="alcohol", received_at=clock.now() - timedelta(days=days),
+                                updated_at=clock.now(), source_tag="r"))
+    db.commit()
+    counts = retention.run_purge(db, _ctx(settings, clock.now()), house().purge_rules)
+    assert counts["booking_source_tags"] == 1 and counts["request_source_tags"] == 1
+    db.commit()
+    assert sorted(str(t) for t in db.exec(select(CounsellingBooking.source_tag))) == ["None", "t"]
+    assert booking.sources_with_several(db, ahead.id) == {}

@@ -273,3 +273,44 @@ def test_absurd_ids_are_not_found_never_a_500(client, db, clock):
     huge = "9" * 30
     assert client.get(f"/raadgivning/{huge}").status_code in (404, 422)
     assert client.submit(f"/raadgivning/{session.id}", {**ANON_FORM, "other_session": huge}).status_code == 404
+
+
+def test_one_address_cannot_book_up_a_session_and_gets_a_plain_danish_answer(make_client, db, clock):
+    session = make_session(db, now=clock.now(), capacity=8)
+    statuses = [make_client().submit(f"/raadgivning/{session.id}", ANON_FORM).status_code for _ in range(5)]
+    assert statuses == [200, 200, 200, 422, 422]  # every browser here shares the test's one address
+    refused = make_client().submit(f"/raadgivning/{session.id}", ANON_FORM)
+    assert "fra den samme forbindelse" in refused.text and 'value="Kim"' in refused.text
+    _fresh(db)
+    assert db.get(CounsellingSession, session.id).booked == 3
+
+
+def test_a_citizen_with_a_code_books_a_place_whatever_others_at_their_address_took(make_client, db, clock):
+    session = make_session(db, now=clock.now(), capacity=8)
+    for _ in range(4):  # the address's share (3) is used up by others
+        make_client().submit(f"/raadgivning/{session.id}", ANON_FORM)
+    case, code = make_case(db, now=clock.now())
+    citizen = make_client()
+    sign_in_citizen(citizen, code)
+    response = citizen.submit(f"/raadgivning/{session.id}", {"who": "self", "age": "30plus"})
+    assert response.status_code == 303
+    _fresh(db)
+    assert db.get(CounsellingSession, session.id).booked == 4
+
+
+def test_bookings_without_a_code_open_at_most_a_few_cases_an_hour_per_connection(settings, db, clock):
+    from app.core.config import Settings
+    from app.main import create_app
+    from tests.conftest import PortalClient
+    cap = Settings().new_cases_per_connection_hour
+    app = create_app(settings.with_(new_cases_per_connection_hour=cap), clock=clock)
+    sessions = [make_session(db, now=clock.now(), capacity=8, hour=h) for h in (9, 11, 13, 15, 17, 19)]
+    statuses = []
+    for s in sessions:
+        with PortalClient(app, base_url="http://testserver") as browser:
+            statuses.append(browser.submit(f"/raadgivning/{s.id}", ANON_FORM).status_code)
+            if statuses[-1] == 429:
+                assert "Prøv igen om 60 minutter, eller ring til os" in browser.submit(
+                    f"/raadgivning/{s.id}", ANON_FORM).text
+    assert statuses == [200] * cap + [429]
+    app.state.engine.dispose()

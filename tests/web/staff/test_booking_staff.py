@@ -150,3 +150,23 @@ def test_staff_case_page_panel_lists_the_cases_bookings(app, db, clock):
                  if p.template == "staff/booking/case_panel.html")
     html = app.state.templates["da"].get_template(panel.template).render(p=panel.context)
     assert f"/personale/raadgivning/tider/{session.id}" in html and "Booket" in html
+
+
+def test_staff_remove_a_flood_of_bookings_in_one_action_logged_and_the_places_freed(client, make_client, db, clock):
+    from tests.booking_support import ANON_FORM
+    session = make_session(db, now=clock.now(), capacity=8)
+    for _ in range(3):
+        assert make_client().submit(f"/raadgivning/{session.id}", ANON_FORM).status_code == 200
+    user = make_staff(db, role="reception")
+    sign_in_staff(client, user)
+    page = client.get(f"/personale/raadgivning/tider/{session.id}").text
+    assert "Fjern de 3 bookinger fra forbindelse 1" in page
+    tag = db.exec(select(CounsellingBooking.source_tag)).first()
+    response = client.submit(f"/personale/raadgivning/tider/{session.id}/forbindelse", {"source": tag})
+    assert response.status_code == 303
+    _fresh(db)
+    assert db.get(CounsellingSession, session.id).booked == 0
+    removed = db.exec(select(AccessLogEntry).where(AccessLogEntry.staff_id == user.id,
+                                                   AccessLogEntry.action == "remove_junk_booking")).all()
+    assert len(removed) == 3
+    assert "Fjernet af personalet" in client.get(f"/personale/raadgivning/tider/{session.id}").text
