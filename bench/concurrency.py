@@ -39,7 +39,7 @@ async def storm(base: str, session_id: int, n: int) -> tuple[list, float]:
     async def one(i: int) -> None:
         nonlocal fetched
         limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-        async with httpx.AsyncClient(base_url=base, timeout=180, limits=limits) as c:
+        async with httpx.AsyncClient(base_url=base, timeout=180, limits=limits, headers=harness.person(i)) as c:
             async with ready:
                 page = await c.get(f"/raadgivning/{session_id}")
                 data = {**ANON_FORM, "csrf_token": csrf_token(page.text)}

@@ -64,6 +64,7 @@ async def workload(base: str, sessions: list[int], clients: int, kill_after: flo
                 form_url = "/behandling" if kind == "request" else url
                 try:
                     c.cookies.clear()  # a new browser for every booking: each is its own case
+                    c.headers.update(harness.person(rng.getrandbits(24)))  # ... and its own person
                     token = csrf_token((await c.get(form_url)).text)
                     data = REQUEST_FORM if kind == "request" else IDENTIFIED_FORM if identified else ANON_FORM
                     r = await c.post(url, data={**data, "csrf_token": token})

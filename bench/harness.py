@@ -104,9 +104,12 @@ class Server:
         self.workers = workers
         self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
+        # Loopback is the trusted proxy: a bench that models many people sends each one's address in
+        # X-Forwarded-For (person()), as the municipality's proxy would, so the per-connection flood
+        # limits see many connections; without the header a client is its socket's address.
         self.env = {**os.environ, "DATABASE_URL": database_url, "APP_ENV": "development",
                     "SECRET_KEY": "bench-secret", "LOG_LEVEL": "WARNING", "REQUIRE_STAFF_2FA": "false",
-                    **(env or {})}
+                    "TRUSTED_PROXIES": "127.0.0.1", **(env or {})}
         self.proc: subprocess.Popen | None = None
         self.stderr_path = ROOT / "var" / f"bench_server_{self.port}.log"
 
@@ -154,6 +157,11 @@ class Server:
             return self.stderr_path.read_text(errors="replace")
         except OSError:
             return ""
+
+
+def person(k: int) -> dict[str, str]:
+    """The headers of person number k behind the trusted proxy: their own forwarded address."""
+    return {"X-Forwarded-For": f"10.{(k >> 16) & 255}.{(k >> 8) & 255}.{k & 255}"}
 
 
 def csrf_token(html: str) -> str:
