@@ -2,7 +2,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.core import throttle
 from tests.conftest import START
@@ -141,3 +141,40 @@ def test_the_throttled_answer_says_the_real_wait_in_plain_words():
     assert said(60) == "For mange forkerte forsøg. Vent 1 minut, og prøv igen."
     assert said(61) == "For mange forkerte forsøg. Vent 2 minutter, og prøv igen."
     assert said(10, "en") == "Too many wrong attempts. Wait 10 seconds and try again."
+
+
+def test_simultaneous_correct_staff_sign_ins_from_one_office_are_all_let_in_and_count_nothing(app, db, clock):
+    """Nothing is counted before the password check, so sign-ins in flight together never see each
+    other (the old count-then-refund design locked an office out at six at once)."""
+    import threading
+    from functools import partial
+
+    from anyio.from_thread import start_blocking_portal
+
+    from app.core.models import Throttle
+    from app.staff import service
+    from tests.factories import PASSWORD, make_staff
+    users = [make_staff(db, username=f"samtidig{i}", first_name=f"S{i}") for i in range(POLICY.free + 5)]
+    db.commit()
+    results: list[bool] = []
+    start = threading.Barrier(len(users))
+
+    def sign_in(user):
+        with Session(app.state.engine, expire_on_commit=False) as own, start_blocking_portal() as portal:
+            start.wait()
+            try:
+                portal.call(partial(service.authenticate_staff, own, username=user.username, password=PASSWORD,
+                                    client_key="office", now=clock.now(), policy=POLICY))
+                results.append(True)
+            except service.SignInRejected:
+                results.append(False)
+            own.commit()
+
+    threads = [threading.Thread(target=sign_in, args=(u,)) for u in users]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [True] * len(users)
+    db.rollback()
+    assert db.exec(select(Throttle)).all() == []
