@@ -28,6 +28,8 @@ ACTION_LABELS: dict[str, str] = {
     "appointment": N_("Lavede eller ændrede en aftale med dig"),
     "reissue_code": N_("Gav dig en ny kode"),
     "export": N_("Lavede en udskrift af din sag"),
+    "remove_junk_booking": N_("Fjernede din booking som uønsket"),
+    "remove_junk_request": N_("Fjernede din henvendelse som uønsket"),
 }
 OTHER_ACTION = N_("Arbejdede med din sag")
 

@@ -20,7 +20,9 @@ from app.messages import service as messages
 from app.plans import service as plans
 from app.plans.models import GOAL_STATUS_LABELS
 from app.requests import service as requests
-from app.requests.models import AREA_LABELS, STATUS_LABELS as REQUEST_STATUS
+from app.requests.models import AREA_LABELS, CONTACT_LABELS, HELP_LABELS, STATUS_LABELS as REQUEST_STATUS
+
+DELIVERY_LABELS = {"min_side": N_("Min side"), "digital_post": N_("Digital Post"), "physical_post": N_("Brev med posten")}
 
 
 def _label(labels: dict, key: str) -> Msg | str:
@@ -32,8 +34,12 @@ def requests_section(db: Session, case: CitizenCase, now: datetime) -> ExportSec
     return ExportSection(N_("Henvendelser om behandling"), records=[[
         (N_("Modtaget"), r.received_at), (N_("Område"), _label(AREA_LABELS, r.area)),
         (N_("Status"), _label(REQUEST_STATUS, r.status)), (N_("Senest start"), r.deadline_on),
+        (N_("Som pårørende"), r.for_relative),
+        (N_("Hjælp, du ønskede"), [_label(HELP_LABELS, h) for h in r.help_wanted.split(",") if h] or None),
+        (N_("Sådan vil du kontaktes"), _label(CONTACT_LABELS, r.preferred_contact)),
         (N_("Det skrev du"), r.message or None), (N_("CPR-nummer"), r.cpr),
         (N_("Selvtest"), f"{r.screening_kind.upper()} {r.screening_score}" if r.screening_kind else None),
+        (N_("Frit valg"), r.free_choice_at),
     ] for r in rows], order=20) if rows else None
 
 
@@ -72,8 +78,18 @@ def plan_section(db: Session, case: CitizenCase, now: datetime) -> ExportSection
 
 def decisions_section(db: Session, case: CitizenCase, now: datetime) -> ExportSection | None:
     rows = decisions.decisions_for_case(db, case.id)
+    # In full (forvaltningsloven §§ 22–25): what was decided, the rules, the considerations, the facts,
+    # how it reached you, the complaint guide and the last day to complain.
     return ExportSection(N_("Afgørelser"), records=[[
-        (N_("Truffet"), d.decided_at), (N_("Lovgrundlag"), d.legal_basis), (N_("Begrundelse"), d.considerations),
+        (N_("Truffet"), d.decided_at), (N_("Afgørelse"), _label(decisions.TREATMENT_LABELS, d.treatment_type)),
+        (N_("Lovgrundlag"), _label(decisions.LEGAL_BASIS_LABELS, d.legal_basis)),
+        (N_("Regler, vi har brugt"), d.rules_applied), (N_("Begrundelse"), d.considerations),
+        (N_("Oplysninger, vi har lagt vægt på"), d.key_facts),
+        (N_("Gjort tilgængelig for dig"), d.notified_at),
+        (N_("Sendt som"), _label(DELIVERY_LABELS, d.delivered_by)),
+        (N_("Klagevejledning"), d.complaint_guide or None),
+        (N_("Sidste dag for klage"), decisions.complaint_deadline(d)),
+        (N_("Erstattet af en ny afgørelse"), d.replaced_at),
     ] for d in rows], order=70) if rows else None
 
 
