@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from fastapi import Request
 from sqlalchemy import event, inspect
@@ -84,3 +85,19 @@ def form_number(value: str) -> int | None:
     Not str.isdigit(): it is true for "²" and "①", which int() refuses (a 500), and int() reads
     other scripts' digits ("١٢") that no form of ours offers."""
     return int(value) if _ASCII_NUMBER.fullmatch(value) else None
+
+
+_ASCII_DATE = re.compile(r"(\d{1,2})[.\-/](\d{1,2})[.\-/](\d{4})|(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+
+
+def form_date(value: str) -> date | None:
+    """A date typed (23.11.2026, 23-11-2026, 23/11/2026) or picked (<input type=date>: 2026-11-23), or None.
+    ASCII digits only, for the same reason as form_number; an impossible date (31.02.2026) is None."""
+    match = _ASCII_DATE.fullmatch((value or "").strip())
+    if not match:
+        return None
+    day, month, year = (match.group(1, 2, 3) if match.group(1) else reversed(match.group(4, 5, 6)))
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None

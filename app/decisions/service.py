@@ -23,7 +23,7 @@ from sqlmodel import Session, select
 from app.cases import service as cases
 from app.cases.models import CitizenCase
 from app.core import deadlines
-from app.core.clock import local_date
+from app.core.clock import local_date, local_datetime
 from app.core.errors import NotFound
 from app.core.i18n import N_
 from app.decisions.models import Decision, LegalBasis, TreatmentType
@@ -206,6 +206,42 @@ def make_decision(
     )
     db.add(decision)
     db.flush()
+    return decision
+
+
+POST_BACKDATE_DAYS = 7  # a letter posted last week can still be recorded; older is a mistake
+
+
+def may_send_by_post(case: CitizenCase, decision: Decision) -> bool:
+    """A named citizen's decision that so far only reached Min side. Anonymous cases have no address."""
+    return (not case.anonymous and decision.replaced_at is None
+            and decision.delivered_by == deadlines.Delivery.min_side.value)
+
+
+def record_sent_by_post(db: Session, *, case: CitizenCase, decision: Decision, posted_on: date | None, centre,
+                        now: datetime) -> Decision:
+    """The decision also went out as a letter (the citizen cannot use Min side or Digital Post): from
+    now on its complaint period follows the post rule (app.core.deadlines.received_on) – later than
+    Min side's, so in the citizen's favour – and its complaint guide names that later last day."""
+    if not may_send_by_post(case, decision):
+        raise DecisionError({"posted_on": N_("Denne afgørelse kan ikke registreres som sendt med posten.")})
+    today = local_date(now)
+    if posted_on is None:
+        raise DecisionError({"posted_on": N_("Skriv datoen, brevet blev sendt, fx 23.11.2026.")})
+    if posted_on > today or posted_on < local_date(decision.decided_at) or \
+            (today - posted_on).days > POST_BACKDATE_DAYS:
+        raise DecisionError({"posted_on": N_("Datoen skal være fra afgørelsens dag til i dag (højst en uge tilbage).")})
+    sent_at = local_datetime(posted_on, 12) if posted_on != today else now
+    guide = build_complaint_guide(centre, legal_basis=decision.legal_basis, notified_at=sent_at,
+                                  delivered_by=deadlines.Delivery.physical_post)
+    # Conditional: two members of staff recording the same letter change it once.
+    done = db.execute(update(Decision).where(Decision.id == decision.id,
+                                             Decision.delivered_by == deadlines.Delivery.min_side.value)
+                      .values(delivered_by=deadlines.Delivery.physical_post.value, notified_at=sent_at,
+                              complaint_guide=guide)).rowcount
+    if not done:
+        raise DecisionError({"posted_on": N_("Denne afgørelse kan ikke registreres som sendt med posten.")})
+    db.refresh(decision)
     return decision
 
 

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends, Form, Request
 
 from app.audit.service import record_access
 from app.complaints import service as complaints
-from app.core.input_guard import form_number
+from app.core.input_guard import form_date, form_number
 from app.core.deps import DB, AppCentre, Now, staff_session
-from app.core.i18n import N_
+from app.core.i18n import N_, format_day
 from app.core.web import render, see_other
 from app.decisions import service
 from app.staff.deps import Counsellor
@@ -22,13 +22,14 @@ Text = Annotated[str, Form(max_length=8000)]
 Short = Annotated[str, Form(max_length=40)]
 
 
-def _page(request: Request, db, user, case, *, form=None, errors=None, status=200):
+def _page(request: Request, db, user, case, *, now, form=None, errors=None, status=200):
     return render(request, "staff/decisions/case_decisions.html", {
         "user": user, "role_labels": ROLE_LABELS, "case": case,
         "decisions": service.decisions_for_case(db, case.id),
         "complaints": complaints.complaints_for_case(db, case.id),
         "treatment_labels": service.TREATMENT_LABELS, "basis_labels": service.LEGAL_BASIS_LABELS,
         "deadline": service.complaint_deadline, "form": form or {}, "errors": errors or {},
+        "may_send_by_post": service.may_send_by_post, "today": format_day(now),
     }, status=status)
 
 
@@ -36,7 +37,7 @@ def _page(request: Request, db, user, case, *, form=None, errors=None, status=20
 def show_case_decisions(request: Request, db: DB, now: Now, user: Counsellor, case_id: int):
     case = service.get_case(db, case_id)
     record_access(db, staff=user, case_id=case.id, action="view_decisions", now=now)
-    return _page(request, db, user, case)
+    return _page(request, db, user, case, now=now)
 
 
 @router.post("/{case_id}/afgoerelser")
@@ -57,11 +58,43 @@ def make_case_decision(
                                          replaces=replaces)
     except service.DecisionError as err:
         record_access(db, staff=user, case_id=case.id, action="view_decisions", now=now)
-        return _page(request, db, user, case, form=form, errors=err.errors, status=422)
+        return _page(request, db, user, case, now=now, form=form, errors=err.errors, status=422)
     except service.DecisionAlreadyReplaced:
         record_access(db, staff=user, case_id=case.id, action="view_decisions", now=now)
-        return _page(request, db, user, case, form=form, status=422,
+        return _page(request, db, user, case, now=now, form=form, status=422,
                      errors={"replaces_id": N_("Den afgørelse er allerede erstattet af en nyere.")})
     record_access(db, staff=user, case_id=case.id, action="decision", now=now, detail=f"decision {decision.id}")
     return see_other(f"/personale/sager/{case.id}/afgoerelser",
                      flash=N_("Afgørelsen er gemt. Borgeren kan se den på Min side."))
+
+
+@router.get("/{case_id}/afgoerelser/{decision_id}/brev")
+def show_decision_letter(request: Request, db: DB, now: Now, centre: AppCentre, user: Counsellor, case_id: int,
+                         decision_id: int):
+    """The decision as a letter to print and post, for a citizen who cannot use Min side."""
+    case = service.get_case(db, case_id)
+    decision = service.get_case_decision(db, case_id=case.id, decision_id=decision_id)
+    record_access(db, staff=user, case_id=case.id, action="decision_letter", now=now, detail=f"decision {decision.id}")
+    return render(request, "staff/decisions/letter.html", {
+        "user": user, "role_labels": ROLE_LABELS, "case": case, "d": decision, "centre": centre, "now": now,
+        "treatment_labels": service.TREATMENT_LABELS, "basis_labels": service.LEGAL_BASIS_LABELS,
+        "last_day": service.complaint_deadline(decision),
+    })
+
+
+@router.post("/{case_id}/afgoerelser/{decision_id}/post")
+def record_sent_by_post(request: Request, db: DB, now: Now, centre: AppCentre, user: Counsellor, case_id: int,
+                        decision_id: int, posted_on: Short = ""):
+    case = service.get_case(db, case_id)
+    decision = service.get_case_decision(db, case_id=case.id, decision_id=decision_id)
+    try:
+        service.record_sent_by_post(db, case=case, decision=decision, posted_on=form_date(posted_on),
+                                    centre=centre, now=now)
+    except service.DecisionError as err:
+        record_access(db, staff=user, case_id=case.id, action="view_decisions", now=now)
+        # Keyed by the decision's own field id, so the error summary links to the right form.
+        return _page(request, db, user, case, now=now, form={f"posted_on-{decision.id}": posted_on},
+                     errors={f"posted_on-{decision.id}": err.errors["posted_on"]}, status=422)
+    record_access(db, staff=user, case_id=case.id, action="decision", now=now, detail=f"decision {decision.id} by post")
+    return see_other(f"/personale/sager/{case.id}/afgoerelser",
+                     flash=N_("Afgørelsen er registreret som sendt med posten. Klagefristen regnes nu fra, da brevet er modtaget."))

@@ -232,3 +232,59 @@ def test_plan_complaint_is_told_in_plan_words_on_min_side(client, make_client, d
     sign_in_citizen(citizen, code)
     assert citizen.submit("/klage", {"subject": "plan", "text": ""}).status_code == 303
     assert "se på din behandlingsplan igen" in citizen.get("/min-side").text
+
+
+def _named_case_with_decision(db, clock):
+    case, code = make_case(db, now=clock.now(), anonymous=False, full_name="Mette Hansen")
+    return case, code, make_decision(db, case, now=clock.now())
+
+
+def test_a_decision_sent_by_post_counts_its_complaint_period_by_the_post_rule(client, make_client, db, clock):
+    case, code, decision = _named_case_with_decision(db, clock)  # Monday 23.11.2026
+    clock.advance(days=2)
+    _staff(client, db, clock)
+    letter = client.get(f"/personale/sager/{case.id}/afgoerelser/{decision.id}/brev")
+    assert letter.status_code == 200 and "Mette Hansen" in letter.text and "Serviceloven § 101, stk. 1" in letter.text
+    response = client.submit(f"/personale/sager/{case.id}/afgoerelser/{decision.id}/post", {"posted_on": "25.11.2026"})
+    assert response.status_code == 303
+    db.rollback()
+    db.expire_all()  # re-read what the app changed
+    stored = db.get(Decision, decision.id)
+    # Posted Wednesday: received 7 days later (02.12), + 4 weeks = Wednesday 30.12.2026.
+    assert stored.delivered_by == "physical_post" and "30.12.2026" in stored.complaint_guide
+    assert "30.12.2026" in client.get(f"/personale/sager/{case.id}/afgoerelser").text
+    assert "decision_letter" in _actions(db, case.id)
+    citizen = make_client()
+    sign_in_citizen(citizen, code)
+    assert "30.12.2026" in citizen.get("/min-side").text
+
+
+def test_a_letter_posted_on_a_monday_whose_period_ends_at_christmas_moves_to_the_next_working_day(client, db, clock):
+    case, _, decision = _named_case_with_decision(db, clock)
+    _staff(client, db, clock)
+    # Posted Monday 23.11: received Saturday 28.11; + 4 weeks = Saturday 26.12 (2. juledag) -> Monday 28.12.
+    response = client.submit(f"/personale/sager/{case.id}/afgoerelser/{decision.id}/post", {"posted_on": "23.11.2026"})
+    assert response.status_code == 303, response.text
+    assert response.headers["location"] == f"/personale/sager/{case.id}/afgoerelser"
+    db.rollback()
+    db.expire_all()
+    assert "28.12.2026" in db.get(Decision, decision.id).complaint_guide
+
+
+def test_recording_a_letter_is_refused_for_anonymous_cases_bad_dates_and_twice(client, db, clock):
+    _staff(client, db, clock)
+    anon, _ = make_case(db, now=clock.now())
+    anonymous_decision = make_decision(db, anon, now=clock.now())
+    assert client.submit(f"/personale/sager/{anon.id}/afgoerelser/{anonymous_decision.id}/post",
+                         {"posted_on": "23.11.2026"}).status_code == 422
+    case, _, decision = _named_case_with_decision(db, clock)
+    url = f"/personale/sager/{case.id}/afgoerelser/{decision.id}/post"
+    for bad in ("24.11.2026", "22.11.2026", "31.02.2026", "²3.11.2026", ""):
+        page = client.submit(url, {"posted_on": bad})
+        assert page.status_code == 422, bad
+        assert f'href="#posted_on-{decision.id}"' in page.text and f'id="posted_on-{decision.id}"' in page.text
+    assert client.submit(url, {"posted_on": "23.11.2026"}).status_code == 303
+    assert client.submit(url, {"posted_on": "23.11.2026"}).status_code == 422
+    other, _, _ = _named_case_with_decision(db, clock)
+    assert client.submit(f"/personale/sager/{other.id}/afgoerelser/{decision.id}/post",
+                         {"posted_on": "23.11.2026"}).status_code == 404
