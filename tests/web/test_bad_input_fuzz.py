@@ -258,6 +258,7 @@ def prepare(world: World, path: str, route) -> Target:
     ids = {
         "case_id": case.id, "request_id": made["request"].id, "complaint_id": made["complaint"].id,
         "appointment_id": made["appointment"].id, "booking_id": made["booking"].id,
+        "decision_id": made["decision"].id,
         "goal_id": made["proposal"].id if path.endswith("/svar") else made["goal"].id,
         "schedule_id": schedule.id, "staff_id": victim.id, "follow_up_id": follow_up_id, "number": 1,
         "kind": "audit",
@@ -456,7 +457,7 @@ def test_every_post_route_has_a_fuzz_case(app):
             assert path in MANUAL_FIELDS, f"{path} reads request.form() itself: list its fields in MANUAL_FIELDS"
         for name in {n for n in route.path.split("/") if n.startswith("{")}:
             assert name.strip("{}") in {"case_id", "request_id", "complaint_id", "appointment_id", "booking_id",
-                                        "goal_id", "schedule_id", "staff_id", "follow_up_id", "number", "kind",
+                                        "goal_id", "schedule_id", "staff_id", "follow_up_id", "number", "kind", "decision_id",
                                         "session_id"}, f"{path}: no id to fill {name} with"
 
 
