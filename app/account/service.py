@@ -11,9 +11,9 @@ from io import BytesIO
 import pyotp
 import segno
 from sqlalchemy import or_, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
+from app.core.db import insert_for
 from app.account.models import RecoveryCode, StaffTotp
 from app.core import sessions, throttle
 from app.core.errors import NotFound
@@ -55,8 +55,7 @@ class SessionNotFound(NotFound):
 
 def _state(db: Session, staff_id: int) -> StaffTotp:
     """The member's TOTP row, created atomically on first use (two tabs cannot clash)."""
-    insert = postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
-    db.execute(insert(StaffTotp.__table__).values(staff_id=staff_id).on_conflict_do_nothing())
+    db.execute(insert_for(db)(StaffTotp.__table__).values(staff_id=staff_id).on_conflict_do_nothing())
     return db.exec(select(StaffTotp).where(StaffTotp.staff_id == staff_id)
                    .execution_options(populate_existing=True)).one()
 

@@ -10,7 +10,7 @@ from app.account import service
 from app.core.deps import (DB, STAFF_COOKIE, AppCentre, AppSettings, Now, client_key, staff_session,
                            staff_session_password_only, throttle_policy)
 from app.core.i18n import Msg, N_, TOO_MANY_ATTEMPTS, wait_message
-from app.core import sessions
+from app.core import sessions, throttle
 from app.core.web import render, see_other, translate
 from app.staff import service as staff_service
 from app.staff.deps import Admin, AnyStaff, current_staff
@@ -45,7 +45,7 @@ def _message(rejected: service.SecondFactorRejected) -> Msg:
 
 
 def _retry_after(rejected: service.SecondFactorRejected) -> dict | None:
-    return {"Retry-After": str(max(1, -int(-rejected.wait_seconds // 1)))} if rejected.reason == "throttled" else None
+    return throttle.retry_after(rejected.wait_seconds) if rejected.reason == "throttled" else None
 
 
 def _enrol_context(request: Request, db, user: StaffUser, centre, errors) -> dict:

@@ -16,11 +16,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import bindparam, func, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from app.core.db import insert_for
 from app.booking.models import (
     ACTIVE, BookingNotice, BookingStatus, CounsellingBooking, CounsellingSchedule, CounsellingSession,
     SessionStatus,
@@ -137,8 +136,7 @@ def generate_sessions(db: Session, *, now: datetime, weeks: int = GENERATE_WEEKS
     """Create the sessions of every active template for the coming weeks. Idempotent: the unique
     (template_id, day) makes a second run – or a concurrent one – add nothing."""
     today = local_date(now)
-    dialect = db.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    insert = insert_for(db)
     created = 0
     for tpl in db.exec(select(CounsellingSchedule).where(CounsellingSchedule.active == True)):  # noqa: E712
         first = today + timedelta(days=(tpl.weekday - today.weekday()) % 7)

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import math
-import random
 from typing import Annotated
 
-import anyio
 from sqlalchemy import bindparam
 from sqlmodel import select
 from fastapi import APIRouter, Form, Request
@@ -18,7 +15,7 @@ from app.cases.handoff import code_belongs_to, render_new_code, start_citizen_se
 from app.cases.models import CitizenCase
 from app.core.codes import normalise_group
 from app.core.errors import NotFound
-from app.core import sessions
+from app.core import sessions, throttle
 from app.core.deps import (CITIZEN_COOKIE, DB, AppSettings, CitizenSession, Now, WaitingDB, citizen_page, client_key,
                            code_throttle_policy)
 from app.core.i18n import Msg, N_, wait_message
@@ -69,10 +66,8 @@ async def sign_in_with_code(
             message = Msg(MESSAGES[rejected.reason])
         else:
             # Refused only when the code's queue of turns is full: someone is guessing at this very code.
-            # The answer still comes after a pause that costs the server nothing, so a client that asks
-            # again at once is held to one try per pause per connection.
-            await anyio.sleep(min(rejected.wait_seconds, settings.throttle_pause_seconds * random.uniform(0.5, 1.5)))
-            headers = {"Retry-After": str(math.ceil(rejected.wait_seconds))}
+            await throttle.pause_before_refusal(rejected.wait_seconds, settings.throttle_pause_seconds)
+            headers = throttle.retry_after(rejected.wait_seconds)
             message = wait_message(THROTTLED, rejected.wait_seconds)
         # What was typed is not echoed back: on a shared screen it should not linger.
         return render(request, "public/cases/status.html", {"errors": {"code": message}},

@@ -14,7 +14,7 @@ from app.core import throttle
 from app.core.errors import NotFound
 from app.core.codes import PersonalCode, generate_code, generate_pseudonym, parse_code
 from app.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
-from app.core.db import READ_ONLY
+from app.core.db import start_read_only
 from app.core.security import hash_secret, verify_secret_async
 from app.core.sessions import end_case_sessions
 
@@ -115,13 +115,6 @@ class CodeAttempt:
     selector_failures: int
 
 
-def _start_read_only(db: Session) -> None:
-    # Most of a flood is turned away by this read: on SQLite it must not queue for the write lock
-    # (a POST's transaction normally takes it at BEGIN).
-    db.commit()
-    db.connection(execution_options=READ_ONLY)
-
-
 def begin_code_attempt(
     db: Session, typed: str, *, client_key: str, now: datetime, policy: throttle.Policy,
 ) -> CodeAttempt:
@@ -138,7 +131,7 @@ def begin_code_attempt(
         # A typo caught by the check character costs no guess: it cannot match any case.
         raise CodeRejected("malformed")
     client, selector = throttle_keys(code.selector, client_key)
-    _start_read_only(db)
+    start_read_only(db)
     states = throttle.read_states(db, [client, selector], now=now)
     found = db.exec(select(CitizenCase.id, CitizenCase.code_hash)
                     .where(CitizenCase.code_selector == code.selector)).first()

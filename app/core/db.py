@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import DateTime, event, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine, Result
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, create_engine
@@ -78,6 +79,19 @@ READ_ONLY = {"sqlite_begin": "DEFERRED"}
 DEFERRED_WRITES = "deferred_writes"  # Session.info key, see write_aside
 PAGE_CONNECTION = "page_connection"  # Session.info key, see read_rows
 WRITE = {"sqlite_begin": "IMMEDIATE"}
+
+
+def insert_for(db: Session):
+    """The dialect's INSERT, the one with ON CONFLICT (on_conflict_do_nothing / _do_update)."""
+    return postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+def start_read_only(db: Session) -> None:
+    """End the session's transaction and begin a read-only one. For a POST that is mostly turned
+    away by a read (a flood of sign-in guesses): on SQLite it must not queue for the write lock a
+    POST's transaction normally takes at BEGIN."""
+    db.commit()
+    db.connection(execution_options=READ_ONLY)
 
 
 def is_read_only(db: Session) -> bool:

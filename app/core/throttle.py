@@ -19,15 +19,17 @@ only a key tied to the secret being guessed (a code's selector, a username) queu
 from __future__ import annotations
 
 import hashlib
+import math
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+import anyio
 from sqlalchemy import case, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
+from app.core.db import insert_for
 from app.core.models import Throttle
 
 DECAY = timedelta(hours=24)
@@ -97,10 +99,9 @@ def is_paced(state: KeyState, policy: Policy) -> bool:
 def record_failure(db: Session, key: str, *, now: datetime, policy: Policy) -> int:
     """Count one verified failure on a key and, once it is paced, keep its next turn at least one
     interval after this failure. Two statements, each atomic. Returns the count (within DECAY)."""
-    insert = postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
     table = Throttle.__table__
     key = fit_key(key)
-    stmt = insert(table).values(key=key, failures=1, next_turn=None, updated_at=now)
+    stmt = insert_for(db)(table).values(key=key, failures=1, next_turn=None, updated_at=now)
     stmt = stmt.on_conflict_do_update(
         index_elements=[table.c.key],
         set_={
@@ -122,10 +123,9 @@ def count_event(db: Session, key: str, *, now: datetime, window: timedelta) -> t
     """Count one event (not a failure: e.g. a new case from a connection) in a fixed window that starts
     with the first event – one atomic upsert, so events that run at once are all counted. Returns the
     count in the current window and when the window ends. The row's updated_at is the window's start."""
-    insert = postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
     table = Throttle.__table__
     expired = table.c.updated_at < now - window
-    stmt = insert(table).values(key=fit_key(key), failures=1, next_turn=None, updated_at=now)
+    stmt = insert_for(db)(table).values(key=fit_key(key), failures=1, next_turn=None, updated_at=now)
     stmt = stmt.on_conflict_do_update(
         index_elements=[table.c.key],
         set_={"failures": case((expired, 1), else_=table.c.failures + 1),
@@ -169,12 +169,29 @@ def claim_turn(db: Session, key: str, *, failures: int, now: datetime, policy: P
     return max(0.0, booked - interval - now_ts)
 
 
+def _jittered(pause: float) -> float:
+    # 0.5–1.5 × the pause, so a flood's connections do not come back in step, as one burst.
+    return pause * random.uniform(0.5, 1.5)
+
+
 async def wait_turn(turn_wait: float, *, address_paced: bool, address_pause: float, sleep) -> None:
-    """Wait for a booked turn and, from a paced address, a jittered pause (so a flood's connections
-    do not come back in step) – whichever is longer. Holds no thread and no connection."""
-    delay = max(turn_wait, address_pause * random.uniform(0.5, 1.5) if address_paced else 0.0)
+    """Wait for a booked turn and, from a paced address, a jittered pause – whichever is longer.
+    Holds no thread and no connection."""
+    delay = max(turn_wait, _jittered(address_pause) if address_paced else 0.0)
     if delay:
         await sleep(delay)
+
+
+async def pause_before_refusal(wait_seconds: float, pause: float) -> None:
+    """A refusal also comes after a jittered pause (never longer than the wait itself): a client that
+    asks again at once is held to one try per pause per connection."""
+    await anyio.sleep(min(wait_seconds, _jittered(pause)))
+
+
+def retry_after(wait_seconds: float) -> dict[str, str]:
+    """The Retry-After header of a refusal: whole seconds, rounded up, at least 1 (what
+    i18n.wait_message says in words)."""
+    return {"Retry-After": str(max(1, math.ceil(wait_seconds)))}
 
 
 def take_free_turn(db: Session, key: str, *, now: datetime, policy: Policy) -> None:

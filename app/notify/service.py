@@ -19,10 +19,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, or_, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
+from app.core.db import insert_for
 from app.cases.models import CitizenCase
 from app.notify.config import NotifyConfig, current
 from app.notify.models import Channel, OutboxMessage, Status
@@ -46,8 +45,7 @@ def _insert(db: Session, rows: list[dict]) -> list[str]:
     if not rows:
         return []
     table = OutboxMessage.__table__
-    dialect = db.get_bind().dialect.name
-    make = pg_insert if dialect == "postgresql" else sqlite_insert
+    make = insert_for(db)
     queued = []
     for row in rows:
         stmt = (make(table).values(**row).on_conflict_do_nothing(index_elements=["dedupe_key", "channel"])

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from app.core import throttle
 from app.core.errors import NotFound
 from app.core.i18n import N_
-from app.core.db import READ_ONLY
+from app.core.db import start_read_only
 from app.core.security import hash_secret, new_token, verify_secret_async
 from app.core.sessions import end_staff_sessions
 from app.staff.models import Role, StaffUser
@@ -105,8 +105,7 @@ def begin_staff_sign_in(
     carries the device cookie from an earlier sign-in as that member: then it is paced on its own key,
     which no guesser elsewhere can fill (the OWASP "device cookie" answer to lock-out)."""
     username = (username or "").strip().lower()[:60]
-    db.commit()
-    db.connection(execution_options=READ_ONLY)  # a flood must not queue for SQLite's write lock
+    start_read_only(db)
     found = db.exec(select(StaffUser.id, StaffUser.password_hash, StaffUser.active)
                     .where(StaffUser.username == username)).first()
     user_id, password_hash, active = found or (None, None, False)

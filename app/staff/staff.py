@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import random
 from functools import partial
 from typing import Annotated
 
-import anyio
 from fastapi import APIRouter, Depends, Form, Request
 from starlette.concurrency import run_in_threadpool
 
-from app.core import sessions
+from app.core import sessions, throttle
 from app.core.deps import (DB, STAFF_COOKIE, AppSettings, Now, WaitingDB, client_key, staff_session,
                            throttle_policy)
 from app.core.i18n import N_, TOO_MANY_ATTEMPTS, wait_message
@@ -55,9 +53,9 @@ async def staff_signin(
         headers = None
         message = N_("Brugernavn eller adgangskode er forkert.")
         if rejected.wait_seconds:
-            await anyio.sleep(min(rejected.wait_seconds, settings.throttle_pause_seconds * random.uniform(0.5, 1.5)))
+            await throttle.pause_before_refusal(rejected.wait_seconds, settings.throttle_pause_seconds)
             message = wait_message(TOO_MANY_ATTEMPTS, rejected.wait_seconds)
-            headers = {"Retry-After": str(max(1, -int(-rejected.wait_seconds // 1)))}
+            headers = throttle.retry_after(rejected.wait_seconds)
         return render(request, "staff/signin.html",
                       {"form": {"username": username}, "errors": {"username": message}},
                       status=429 if rejected.wait_seconds else 422, headers=headers)
