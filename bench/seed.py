@@ -137,8 +137,8 @@ def make_sessions(url: str, secret: str = BENCH_SECRET) -> dict[str, str]:
     with transaction(engine) as db:
         case = asyncio.run(cases.authenticate_code(db, code, client_key="bench", now=now, policy=policy))
         citizen_token = sessions.start_session(db, kind=sessions.CITIZEN, case_id=case.id, now=now)
-        user = staff_service.authenticate_staff(db, username=COUNSELLOR[0], password=COUNSELLOR[1],
-                                                client_key="bench", now=now, policy=policy)
+        user = asyncio.run(staff_service.authenticate_staff(db, username=COUNSELLOR[0], password=COUNSELLOR[1],
+                                                            client_key="bench", now=now, policy=policy))
         password_token = sessions.start_session(db, kind=sessions.STAFF, staff_id=user.id, now=now,
                                                 user_agent="wrk")
         row = sessions.load_session(db, password_token, kind=sessions.STAFF, now=now, idle=timedelta(hours=1),
