@@ -35,6 +35,9 @@ class Panel:
     template: str
     context: dict[str, Any] = field(default_factory=dict)
     order: int = 100
+    # Run once the staff case page has been shown (not on a re-render with errors): the thread's
+    # messages count as read only after a member of staff has seen them marked "Ny".
+    seen: Callable[[], None] | None = None
 
 
 PanelFn = Callable[[Session, CitizenCase, datetime], Panel | None]

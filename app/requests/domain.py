@@ -4,8 +4,7 @@ from app.appointments.models import Appointment
 from app.cases.panels import rows_of_case
 from app.core.domain import Domain, MenuItem, MinSidePanel, Named
 from app.core.i18n import N_
-from app.messages import service as messages
-from app.requests import case_file, demo, digest, public, service, staff
+from app.requests import case_file, demo, digest, panels, public, service, staff
 from app.requests.models import TreatmentRequest
 from app.staff.deps import COUNSELLING
 
@@ -19,10 +18,9 @@ DOMAIN = Domain(
             "requests": rows_of_case(TreatmentRequest),
             "starts": rows_of_case(Appointment, Appointment.starts_treatment.is_(True)),
         }),
-        MinSidePanel(public.messages_panel, probes={"unread": messages.unread_for_citizen,
-                                                    "count": messages.count_for_case}),
     ),
-    case_file_sections=(case_file.requests_section, case_file.messages_section),
+    staff_case_panels=(panels.staff_requests_panel,),
+    case_file_sections=(case_file.requests_section,),
     digest_sections=(digest.requests_near_deadline,),
     menu_items=(MenuItem.of("/personale/indbakke", N_("Indbakke"), COUNSELLING, order=20),),
     demo_loaders=(demo.load_demo_requests,),

@@ -10,7 +10,6 @@ from starlette.concurrency import run_in_threadpool
 from app.cases import service as cases
 from app.cases.handoff import hand_over_new_code
 from app.cases.panels import Panel
-from app.cases.public import signed_in_case
 from app.core.clock import local_date
 from app.core.deps import CITIZEN_COOKIE, DB, CitizenSession, Now, client_key
 from app.core.errors import NotFound
@@ -165,48 +164,6 @@ def requests_panel(db, case, now, found):
     guarantees = service.guarantees_for(db, reqs, now=now, any_starts=bool(found["starts"]))
     rows = [{"req": r, "g": guarantees[r.id], "can_delete": service.can_delete(r)} for r in reqs]
     return Panel("public/requests/panel_requests.html", {"rows": rows, **LABELS}, order=10)
-
-
-def messages_panel(db, case, now, found):
-    return Panel("public/requests/panel_messages.html", found, order=20)
-
-
-def _thread_page(request, db, case, now, *, form=None, errors=None, status=200):
-    return _page(request, "public/requests/messages.html", status, case=case,
-                 messages=messages.thread(db, case.id), form=form or {}, errors=errors or {}, signed_in=True)
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-def _thread_block(request, db, case, *, form=None, errors=None, sent=False):
-    return render(request, "public/requests/messages.html",
-                  {"case": case, "messages": messages.thread(db, case.id), "form": form or {},
-                   "errors": errors or {}, "sent": sent}, block="thread")
-
-
-@router.get("/min-side/beskeder")
-def show_citizen_messages(request: Request, db: DB, now: Now, session: CitizenSession):
-    case = signed_in_case(db, session)
-    response = _thread_page(request, db, case, now)
-    messages.mark_read_by_citizen(db, case_id=case.id, now=now)
-    return response
-
-
-@router.post("/min-side/beskeder")
-def send_citizen_message(request: Request, db: DB, now: Now, session: CitizenSession,
-                         body: Annotated[str, Form(max_length=5000)] = ""):
-    case = signed_in_case(db, session)
-    try:
-        messages.send_citizen_message(db, case_id=case.id, body=body, now=now)
-    except messages.MessageError as err:
-        if _is_htmx(request):  # htmx does not swap 4xx answers: show the error in the thread block
-            return _thread_block(request, db, case, form={"body": body}, errors={"body": err.message})
-        return _thread_page(request, db, case, now, form={"body": body}, errors={"body": err.message}, status=422)
-    if _is_htmx(request):
-        return _thread_block(request, db, case, sent=True)
-    return see_other("/min-side/beskeder#ny-besked", flash=N_("Din besked er sendt."))
 
 
 def _own_request(db, session, request_id):

@@ -1,4 +1,4 @@
-"""Staff: the requests inbox and the case page (/personale/sager/{case_id}) with its actions."""
+"""Staff: the requests inbox and the request actions on the case page (the page itself: cases/staff.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from app.audit.service import record_access, record_list_view
 from app.cases import service as cases
 from app.cases.models import CitizenCase
-from app.cases.panels import build_staff_panels
+from app.cases.staff import case_page
 from app.core.input_guard import form_number
 from app.core.deps import DB, Now, staff_session
 from app.core.errors import NotFound
@@ -71,9 +71,6 @@ def remove_requests_from_source(request: Request, db: DB, now: Now, user: Counse
                      flash=N_("Henvendelserne fra den forbindelse er fjernet."))
 
 
-_case = cases.get_case
-
-
 def _request(db, case: CitizenCase, request_id: int):
     try:
         return service.get_request(db, case_id=case.id, request_id=request_id)
@@ -81,58 +78,14 @@ def _request(db, case: CitizenCase, request_id: int):
         raise NotFound() from None
 
 
-def _case_page(request, db, now, user, case, *, errors=None, form=None, status=200):
-    reqs = service.requests_for_case(db, case.id)
-    guarantees = service.guarantees_for(db, reqs, now=now)
-    return render(request, "staff/requests/case.html", {
-        "user": user, "case": case, "rows": [{"req": r, "g": guarantees[r.id]} for r in reqs],
-        "messages": messages.thread(db, case.id), "panels": build_staff_panels(db, case, now, request.app.state.house.staff_case_panels),
-        "counsellors": service.counsellors(db), "errors": errors or {}, "form": form or {},
-        "status_values": [s.value for s in RequestStatus], "area_values": [a.value for a in Area], **LABELS,
-    }, status=status)
-
-
-@router.get("/sager/{case_id}")
-def show_case(request: Request, db: DB, now: Now, user: Counsellor, case_id: int):
-    case = _case(db, case_id)
-    record_access(db, staff=user, case_id=case.id, action="view_case", now=now)
-    response = _case_page(request, db, now, user, case)
-    messages.mark_read_by_staff(db, case_id=case.id, now=now)
-    return response
-
-
-def _thread_block(request, db, user, case, *, errors=None, sent=False):
-    return render(request, "staff/requests/case.html", {
-        "user": user, "case": case, "messages": messages.thread(db, case.id), "errors": errors or {}, "form": {},
-        "sent": sent, **LABELS}, block="thread")
-
-
-@router.post("/sager/{case_id}/beskeder")
-def reply_to_citizen(request: Request, db: DB, now: Now, user: Counsellor, case_id: int,
-                     body: Annotated[str, Form(max_length=5000)] = ""):
-    case = _case(db, case_id)
-    htmx = request.headers.get("HX-Request") == "true"
-    try:
-        messages.send_staff_message(db, case_id=case.id, staff=user, body=body, now=now)
-    except messages.MessageError as err:
-        if htmx:  # htmx does not swap 4xx answers: show the error in the thread block
-            return _thread_block(request, db, user, case, errors={"body": err.message})
-        return _case_page(request, db, now, user, case, errors={"body": err.message}, form={"body": body},
-                          status=422)
-    record_access(db, staff=user, case_id=case.id, action="send_message", now=now)
-    if htmx:
-        return _thread_block(request, db, user, case, sent=True)
-    return see_other(f"/personale/sager/{case.id}#beskeder", flash=N_("Beskeden er sendt."))
-
-
 def _request_action(request, db, now, user, case_id, request_id, action, apply):
     """Shared shape of the per-request actions: find, apply, log, redirect (or re-render with the error)."""
-    case = _case(db, case_id)
+    case = cases.get_case(db, case_id)
     req = _request(db, case, request_id)
     try:
         apply(req)
     except service.RequestError as err:
-        return _case_page(request, db, now, user, case, errors={f"{err.field}-{req.id}": err.message}, status=422)
+        return case_page(request, db, now, user, case, errors={f"{err.field}-{req.id}": err.message}, status=422)
     record_access(db, staff=user, case_id=case.id, action=action, now=now, detail=f"request {req.id}")
     return see_other(f"/personale/sager/{case.id}#henvendelse-{req.id}", flash=N_("Ændringen er gemt."))
 
@@ -179,28 +132,11 @@ def register_new_request(request: Request, db: DB, now: Now, user: Counsellor, c
                          area: Annotated[str, Form(max_length=20)] = "",
                          message: Annotated[str, Form(max_length=4000)] = ""):
     """The citizen asks for treatment again (e.g. at a follow-up call): a new 14-day clock."""
-    case = _case(db, case_id)
+    case = cases.get_case(db, case_id)
     try:
         service.add_request(db, case=case, area=area, message=message, now=now)
     except service.RequestError as err:
-        return _case_page(request, db, now, user, case, errors={"new-area": err.message},
+        return case_page(request, db, now, user, case, errors={"new-area": err.message},
                           form={"area": area, "message": message}, status=422)
     record_access(db, staff=user, case_id=case.id, action="new_request", now=now)
     return see_other(f"/personale/sager/{case.id}", flash=N_("Den nye henvendelse er registreret. En ny 14-dagesfrist løber."))
-
-
-@router.get("/sager/{case_id}/ny-kode")
-def confirm_reissue_code(request: Request, db: DB, now: Now, user: Counsellor, case_id: int):
-    case = _case(db, case_id)
-    record_access(db, staff=user, case_id=case.id, action="view_case", now=now, detail="reissue code page")
-    return render(request, "staff/requests/reissue.html", {"user": user, "case": case, "code": None, **LABELS})
-
-
-@router.post("/sager/{case_id}/ny-kode")
-def reissue_code(request: Request, db: DB, now: Now, user: Counsellor, case_id: int):
-    """A new code for a citizen who lost theirs, shown once to the member of staff to hand over in person.
-    The old code and all its sessions stop working. The code is never logged or stored."""
-    case = _case(db, case_id)
-    code = cases.reissue_code(db, case, now=now)
-    record_access(db, staff=user, case_id=case.id, action="reissue_code", now=now)
-    return render(request, "staff/requests/reissue.html", {"user": user, "case": case, "code": code, **LABELS})

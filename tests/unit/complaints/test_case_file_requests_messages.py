@@ -24,4 +24,4 @@ def test_case_file_includes_this_cases_requests_and_messages_only(db, clock):
     complaint = service.file_complaint(db, case=case_a, subject="plan", text="", now=clock.now())
     sections = {s.template: s.context for s in case_file.build_case_file(db, complaint, clock.now(), house().case_file_sections)}
     assert [r.id for r in sections["staff/requests/_case_file_requests.html"]["requests"]] == [req_a.id]
-    assert [m.body for m in sections["staff/requests/_case_file_messages.html"]["messages"]] == ["Besked fra A"]
+    assert [m.body for m in sections["staff/messages/_case_file.html"]["messages"]] == ["Besked fra A"]

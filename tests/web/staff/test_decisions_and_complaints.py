@@ -221,7 +221,9 @@ def test_staff_case_page_panels_render_for_the_case(app, db, clock):
     complaints.file_complaint(db, case=case, subject="plan", text="", now=clock.now())
     db.commit()
     env = app.state.templates["da"]
-    html = "".join(env.get_template(p.template).render(p=p.context) for p in build_staff_panels(db, case, clock.now(), house().staff_case_panels))
+    # A section renders inside the case page, whose context gives it the case and the page's errors and form.
+    html = "".join(env.get_template(p.template).render(p=p.context, case=case, errors={}, form={})
+                   for p in build_staff_panels(db, case, clock.now(), house().staff_case_panels))
     assert f"/personale/sager/{case.id}/afgoerelser" in html and "Ambulant behandling" in html
     assert "/personale/klager/" in html and "Modtaget" in html
 

@@ -1,0 +1,55 @@
+"""/min-side/beskeder: the citizen reads the thread and writes to the centre."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+
+from app.cases.public import signed_in_case
+from app.core.deps import DB, CitizenSession, Now
+from app.core.i18n import N_
+from app.core.web import render, see_other
+from app.messages import service
+
+router = APIRouter()
+
+TEMPLATE = "public/messages/messages.html"
+
+
+def _thread_page(request, db, case, now, *, form=None, errors=None, status=200):
+    return render(request, TEMPLATE, {"case": case, "messages": service.thread(db, case.id), "form": form or {},
+                                      "errors": errors or {}, "signed_in": True}, status=status)
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _thread_block(request, db, case, *, form=None, errors=None, sent=False):
+    return render(request, TEMPLATE,
+                  {"case": case, "messages": service.thread(db, case.id), "form": form or {},
+                   "errors": errors or {}, "sent": sent}, block="thread")
+
+
+@router.get("/min-side/beskeder")
+def show_citizen_messages(request: Request, db: DB, now: Now, session: CitizenSession):
+    case = signed_in_case(db, session)
+    response = _thread_page(request, db, case, now)
+    service.mark_read_by_citizen(db, case_id=case.id, now=now)
+    return response
+
+
+@router.post("/min-side/beskeder")
+def send_citizen_message(request: Request, db: DB, now: Now, session: CitizenSession,
+                         body: Annotated[str, Form(max_length=5000)] = ""):
+    case = signed_in_case(db, session)
+    try:
+        service.send_citizen_message(db, case_id=case.id, body=body, now=now)
+    except service.MessageError as err:
+        if _is_htmx(request):  # htmx does not swap 4xx answers: show the error in the thread block
+            return _thread_block(request, db, case, form={"body": body}, errors={"body": err.message})
+        return _thread_page(request, db, case, now, form={"body": body}, errors={"body": err.message}, status=422)
+    if _is_htmx(request):
+        return _thread_block(request, db, case, sent=True)
+    return see_other("/min-side/beskeder#ny-besked", flash=N_("Din besked er sendt."))

@@ -1,0 +1,20 @@
+"""The case's requests as a section of the staff's case page: each with its guarantee and actions."""
+
+from __future__ import annotations
+
+from app.cases.panels import Panel
+from app.requests import service
+from app.requests.guarantee import STATE_LABELS
+from app.requests.models import AREA_LABELS, CONTACT_LABELS, HELP_LABELS, STATUS_LABELS, Area, RequestStatus
+
+
+def staff_requests_panel(db, case, now):
+    """Always shown (first on the page): it holds the form for a new request even when there is none."""
+    reqs = service.requests_for_case(db, case.id)
+    guarantees = service.guarantees_for(db, reqs, now=now)
+    return Panel("staff/requests/_case_panel.html", {
+        "rows": [{"req": r, "g": guarantees[r.id]} for r in reqs], "counsellors": service.counsellors(db),
+        "status_values": [s.value for s in RequestStatus], "area_values": [a.value for a in Area],
+        "areas": AREA_LABELS, "help": HELP_LABELS, "contacts": CONTACT_LABELS, "statuses": STATUS_LABELS,
+        "states": STATE_LABELS,
+    }, order=10)
