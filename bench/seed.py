@@ -44,6 +44,7 @@ from app.core.web import CSRF_COOKIE  # noqa: E402
 from app.demo import load_demo  # noqa: E402
 from app.messages import service as messages  # noqa: E402
 from app.messages.models import Message  # noqa: E402
+from app.requests import flows as request_flows  # noqa: E402
 from app.requests import service as requests  # noqa: E402
 from app.requests.models import TreatmentRequest  # noqa: E402
 from app.staff import service as staff_service  # noqa: E402
@@ -115,7 +116,7 @@ def citizen_case(db: Session, now) -> str:
     """A citizen with a request, a message thread and a booked Åben Rådgivning; returns the typed code."""
     intake = requests.Intake(area="alcohol", for_relative=False, anonymous=True, display_name="Bench",
                              message="Jeg vil gerne have hjælp.")
-    case, code, _req = requests.submit_request(db, intake=intake, now=now - timedelta(days=3))
+    case, code, _req = request_flows.submit_request(db, intake=intake, now=now - timedelta(days=3))
     messages.send_citizen_message(db, case_id=case.id, body="Kan I ringe efter kl. 16?", now=now - timedelta(days=2))
     staff = db.exec(select(StaffUser).where(StaffUser.username == COUNSELLOR[0])).one()
     messages.send_staff_message(db, case_id=case.id, staff=staff, now=now - timedelta(days=1),

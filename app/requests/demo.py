@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from app.appointments.models import Appointment
 from app.messages import service as messages
-from app.requests import service
+from app.requests import flows, service
 from app.requests.models import TreatmentRequest
 from app.staff.models import StaffUser
 
@@ -32,7 +32,7 @@ def load_demo_requests(db, now) -> list[str]:
     lines = ["Demo-henvendelser (koderne vises kun her):"]
     for days_ago, fields, what in DEMO_REQUESTS:
         intake = service.Intake(**{"for_relative": False, "anonymous": True, **fields})
-        case, code, req = service.submit_request(db, intake=intake, now=now - timedelta(days=days_ago))
+        case, code, req = flows.submit_request(db, intake=intake, now=now - timedelta(days=days_ago))
         if what == "booked":
             db.add(Appointment(case_id=case.id, staff_id=mette.id if mette else None,
                                starts_at=now + timedelta(days=2), starts_treatment=True, created_at=now,

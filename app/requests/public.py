@@ -15,8 +15,7 @@ from app.core.deps import CITIZEN_COOKIE, DB, CitizenSession, Now, client_key
 from app.core.errors import NotFound
 from app.core.i18n import N_, format_long_day, wait_message
 from app.core.web import language, render, see_other, translate
-from app.messages import service as messages
-from app.requests import forms, screening, service
+from app.requests import flows, forms, screening, service
 from app.requests.guarantee import STATE_LABELS
 from app.requests.models import (AREA_LABELS, CONTACT_LABELS, HELP_LABELS, STATUS_LABELS, Area, Contact, HelpWanted)
 
@@ -109,16 +108,15 @@ def _send_request(request: Request, db, now, form):
         return _page(request, "public/requests/youth.html")
     if parsed.intake is None:
         return _step2(request, parsed, data.get("screening", ""), status=422)
-    key = client_key(request)
     try:
-        cases.count_new_case(db, client_key=key, now=now, per_hour=request.app.state.settings.new_cases_per_connection_hour)
+        case, code, req = flows.request_treatment(
+            db, intake=parsed.intake, client_key=client_key(request), now=now, language=language(request),
+            per_hour=request.app.state.settings.new_cases_per_connection_hour)
     except cases.TooManyFromConnection as refused:
         # What was typed stays in the form: the citizen can send it when the wait is over, or call.
         db.commit()  # the count stays counted, so hammering the button does not shorten the wait
         parsed.errors["send"] = wait_message(TOO_MANY_REQUESTS, (refused.until - now).total_seconds())
         return _step2(request, parsed, data.get("screening", ""), status=429)
-    case, code, req = service.submit_request(db, intake=parsed.intake, now=now, language=language(request),
-                                             source=service.source_tag(key, now))
     view = service.guarantee_for(db, req, now=now)
     details = [(translate(request, "Modtaget"), _fmt(request, req.received_at))]
     if view.deadline:
@@ -183,9 +181,7 @@ def show_free_choice(request: Request, db: DB, now: Now, session: CitizenSession
 @router.post("/min-side/henvendelser/{request_id}/frit-valg")
 def ask_free_choice(request: Request, db: DB, now: Now, session: CitizenSession, request_id: int):
     req = _own_request(db, session, request_id)
-    service.choose_free_choice(db, req, by="citizen", now=now)
-    messages.send_citizen_message(db, case_id=req.case_id, now=now,
-                                  body="Jeg ønsker frit valg: at blive behandlet et andet godkendt sted.")
+    flows.ask_for_free_choice(db, req, now=now)
     return see_other("/min-side", flash=N_("Vi har registreret, at du ønsker frit valg. En behandler skriver til dig om, hvor du kan blive behandlet."))
 
 

@@ -11,15 +11,12 @@ from sqlalchemy import update as sql_update
 from sqlmodel import Session, SQLModel, select
 
 from app.appointments.models import Appointment, Attendance
-from app.cases import service as cases
 from app.cases.models import CitizenCase
 from app.core.clock import local_date
-from app.core.codes import PersonalCode
 from app.core.db import read_rows
 from app.core.prepared import PreparedRead
 from app.core.i18n import N_, Msg
 from app.core.sessions import end_case_sessions
-from app.messages import service as messages
 from app.requests.guarantee import GuaranteeState, days_left, guarantee_deadline, guarantee_state
 from app.requests.models import Area, RequestStatus, TreatmentRequest
 from app.staff.models import Role, StaffUser
@@ -72,14 +69,9 @@ def source_tag(client_key: str, now: datetime) -> str:
     return hashlib.sha256(f"request:{local_date(now).isoformat()}:{client_key}".encode()).hexdigest()[:16]
 
 
-def submit_request(db: Session, *, intake: Intake, now: datetime, make_code=None, language: str = "da",
-                   source: str | None = None) -> tuple[CitizenCase, PersonalCode, TreatmentRequest]:
-    """Open a case with its personal code and record the request; the guarantee clock starts now."""
-    kwargs = {"make_code": make_code} if make_code else {}
-    case, code = cases.open_case(
-        db, now=now, anonymous=intake.anonymous, is_relative=intake.for_relative, language=language,
-        contact=cases.ContactDetails(display_name=intake.display_name, full_name=intake.full_name,
-                                     phone=intake.phone, email=intake.email), **kwargs)
+def record_request(db: Session, *, case: CitizenCase, intake: Intake, now: datetime,
+                   source: str | None = None) -> TreatmentRequest:
+    """Record a request from /behandling on its (new) case; the guarantee clock starts now."""
     req = TreatmentRequest(
         case_id=case.id, area=intake.area, for_relative=intake.for_relative, anonymous=intake.anonymous,
         section_101a=intake.section_101a, other_social_problems=intake.other_social_problems,
@@ -91,7 +83,7 @@ def submit_request(db: Session, *, intake: Intake, now: datetime, make_code=None
     req.deadline_on = guarantee_deadline(now) if guarantee_applies(req) else None
     db.add(req)
     db.flush()
-    return case, code, req
+    return req
 
 
 def add_request(db: Session, *, case: CitizenCase, area: str, message: str = "", now: datetime) -> TreatmentRequest:
@@ -233,9 +225,10 @@ def record_start(db: Session, req: TreatmentRequest, *, started_on: date | None,
     db.flush()
 
 
-def send_deadline_letter(db: Session, req: TreatmentRequest, *, staff, reason: str, new_date: date | None,
-                         now: datetime) -> None:
-    """The centre cannot meet the deadline: tell the citizen why and when, and record it on the request."""
+def record_deadline_letter(db: Session, req: TreatmentRequest, *, reason: str, new_date: date | None,
+                           now: datetime) -> str:
+    """The centre cannot meet the deadline: record why and when on the request, and return the letter
+    that tells the citizen (the flow sends it, requests.flows.send_deadline_letter)."""
     reason = (reason or "").strip()
     if not reason:
         raise RequestError("reason", N_("Skriv årsagen til, at fristen ikke kan holdes."))
@@ -247,14 +240,12 @@ def send_deadline_letter(db: Session, req: TreatmentRequest, *, staff, reason: s
     req.delay_new_date = new_date
     req.delay_notified_at = now
     req.updated_at = now
+    db.flush()
     body = (f"Vi kan desværre ikke nå at starte din behandling senest {req.deadline_on:%d.%m.%Y}"
             if req.deadline_on else "Vi kan desværre ikke starte din behandling så hurtigt som planlagt")
-    body += f". Årsag: {reason}\nVi forventer at kunne starte senest {new_date:%d.%m.%Y}.\n" \
-            "Du har ret til frit valg: du kan bede om at blive behandlet et andet godkendt sted. Skriv til os, " \
-            "hvis du ønsker det."
-    messages.send_staff_message(db, case_id=req.case_id, staff=staff, body=body, now=now,
-                                notify_kind="deadline_letter")
-    db.flush()
+    return body + f". Årsag: {reason}\nVi forventer at kunne starte senest {new_date:%d.%m.%Y}.\n" \
+        "Du har ret til frit valg: du kan bede om at blive behandlet et andet godkendt sted. Skriv til os, " \
+        "hvis du ønsker det."
 
 
 def choose_free_choice(db: Session, req: TreatmentRequest, *, by: str, now: datetime) -> None:
@@ -349,7 +340,7 @@ class InboxRow:
     request: TreatmentRequest
     case: CitizenCase
     guarantee: GuaranteeView
-    unread: int
+    unread: int = 0  # the case's unread messages, filled in by requests.flows.inbox
 
 
 INBOX_PAGE_SIZE = 50
@@ -365,8 +356,7 @@ class InboxPage:
 
 def inbox(db: Session, *, now: datetime, area: str | None = None, status: str | None = None, page: int = 1,
           per_page: int | None = None) -> InboxPage:
-    """Requests sorted by guarantee deadline (soonest first; no deadline last), with unread counts,
-    one page at a time: a centre with thousands of open requests must not render them all."""
+    """Requests sorted by guarantee deadline (soonest first; no deadline last), one page at a time: a centre with thousands of open requests must not render them all."""
     per_page = per_page or INBOX_PAGE_SIZE
     filters = [TreatmentRequest.area == area] if area else []
     filters.append(TreatmentRequest.status == status if status
@@ -382,9 +372,8 @@ def inbox(db: Session, *, now: datetime, area: str | None = None, status: str | 
         .offset((page - 1) * per_page)
     pairs = db.exec(select(TreatmentRequest, CitizenCase).join(CitizenCase, CitizenCase.id == TreatmentRequest.case_id)
                     .where(TreatmentRequest.id.in_(page_ids)).order_by(*order)).all()
-    unread = messages.unread_for_staff(db, case_ids=[case.id for _, case in pairs])
     guarantees = guarantees_for(db, [req for req, _ in pairs], now=now)
-    rows = [InboxRow(req, case, guarantees[req.id], unread.get(case.id, 0)) for req, case in pairs]
+    rows = [InboxRow(req, case, guarantees[req.id]) for req, case in pairs]
     return InboxPage(rows, page, pages, total)
 
 

@@ -18,7 +18,7 @@ from app.core.errors import NotFound
 from app.core.i18n import N_
 from app.core.web import render, see_other
 from app.messages import service as messages
-from app.requests import service
+from app.requests import flows, service
 from app.requests.guarantee import STATE_LABELS
 from app.requests.models import AREA_LABELS, CONTACT_LABELS, HELP_LABELS, STATUS_LABELS, Area, RequestStatus
 from app.staff.deps import Counsellor
@@ -48,7 +48,7 @@ def show_inbox(request: Request, db: DB, now: Now, user: Counsellor, area: str =
     area = area if area in {a.value for a in Area} else ""
     status = status if status in {s.value for s in RequestStatus} else ""
     page = form_number(side) or 1  # anything else: the first page
-    inbox = service.inbox(db, now=now, area=area or None, status=status or None, page=page)
+    inbox = flows.inbox(db, now=now, area=area or None, status=status or None, page=page)
     # The inbox shows many cases at once: one entry for the list (at most once a minute), one per
     # case opened from it.
     record_list_view(db, staff=user, action="view_inbox", now=now)
@@ -117,8 +117,8 @@ def send_deadline_letter(request: Request, db: DB, now: Now, user: Counsellor, c
                          reason: Annotated[str, Form(max_length=2000)] = "",
                          new_date: Annotated[str, Form(max_length=20)] = ""):
     return _request_action(request, db, now, user, case_id, request_id, "deadline_letter",
-                           lambda req: service.send_deadline_letter(db, req, staff=user, reason=reason,
-                                                                    new_date=_date(new_date), now=now))
+                           lambda req: flows.send_deadline_letter(db, req, staff=user, reason=reason,
+                                                                  new_date=_date(new_date), now=now))
 
 
 @router.post("/sager/{case_id}/henvendelser/{request_id}/frit-valg")

@@ -52,7 +52,7 @@ from app.core.models import Throttle
 from app.core.security import token_digest
 from app.main import create_app
 from app.plans import service as plans
-from app.requests import service as requests_service
+from app.requests import flows as request_flows, service as requests_service
 from tests.booking_support import book, make_session
 from tests.complaints_factories import make_decision
 from tests.conftest import PG_URL, START, PortalClient
@@ -207,7 +207,7 @@ class Target:
 def _case_with_everything(db, world: World, staff):
     """A case with a request, plan, goal and proposal, decision, complaint, appointment and booking."""
     now = world.clock.now()
-    case, code, req = requests_service.submit_request(
+    case, code, req = request_flows.submit_request(
         db, intake=requests_service.Intake(area="alcohol", for_relative=False, anonymous=True, display_name="Kim"),
         now=now)
     plans.create_plan(db, case_id=case.id, staff=staff, treatment_form="outpatient", aim="reduction", medical=[],

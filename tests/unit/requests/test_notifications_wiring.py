@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from app.messages import service as messages
 from app.notify.models import OutboxMessage
-from app.requests import service
+from app.requests import flows
 from app.requests.models import TreatmentRequest
 from tests.factories import make_case, make_staff
 
@@ -40,8 +40,8 @@ def test_deadline_letter_is_queued_as_its_own_kind(db, clock):
                            deadline_on=(clock.now() + timedelta(days=14)).date())
     db.add(req)
     db.flush()
-    service.send_deadline_letter(db, req, staff=staff, reason="Sygdom i personalegruppen",
-                                 new_date=(clock.now() + timedelta(days=20)).date(), now=clock.now())
+    flows.send_deadline_letter(db, req, staff=staff, reason="Sygdom i personalegruppen",
+                               new_date=(clock.now() + timedelta(days=20)).date(), now=clock.now())
     assert {r.kind for r in _outbox(db)} == {"deadline_letter"}
 
 

@@ -8,14 +8,14 @@ from sqlmodel import select
 
 from app.appointments.models import Appointment
 from app.messages.models import Message
-from app.requests import service
+from app.requests import flows, service
 from app.requests.guarantee import GuaranteeState
 from tests.factories import make_staff
 
 
 def submit(db, now, **kw):
     intake = service.Intake(**{"area": "alcohol", "for_relative": False, "anonymous": True, **kw})
-    case, code, req = service.submit_request(db, intake=intake, now=now)
+    case, code, req = flows.submit_request(db, intake=intake, now=now)
     db.commit()
     return case, code, req
 
@@ -90,10 +90,10 @@ def test_deadline_letter_is_recorded_and_sent_to_the_citizen(db, clock):
     staff = make_staff(db, first_name="Mette")
     _, _, req = submit(db, clock.now())
     with pytest.raises(service.RequestError) as err:
-        service.send_deadline_letter(db, req, staff=staff, reason="", new_date=date(2026, 12, 14), now=clock.now())
+        flows.send_deadline_letter(db, req, staff=staff, reason="", new_date=date(2026, 12, 14), now=clock.now())
     assert err.value.field == "reason"
-    service.send_deadline_letter(db, req, staff=staff, reason="Sygdom i teamet", new_date=date(2026, 12, 14),
-                                 now=clock.now())
+    flows.send_deadline_letter(db, req, staff=staff, reason="Sygdom i teamet", new_date=date(2026, 12, 14),
+                               now=clock.now())
     assert req.delay_new_date == date(2026, 12, 14) and req.delay_notified_at == clock.now()
     letter = db.exec(select(Message).where(Message.case_id == req.case_id)).one()
     assert letter.from_staff and letter.staff_first_name == "Mette"

@@ -9,14 +9,14 @@ from sqlmodel import select
 from app.audit.models import AccessLogEntry
 from app.cases.models import CitizenCase
 from app.messages.models import Message
-from app.requests import service
+from app.requests import flows, service
 from app.requests.models import TreatmentRequest
 from tests.factories import make_staff, sign_in_citizen, sign_in_staff
 
 
 def submit(db, now, **kw):
     intake = service.Intake(**{"area": "alcohol", "for_relative": False, "anonymous": True, **kw})
-    case, code, req = service.submit_request(db, intake=intake, now=now)
+    case, code, req = flows.submit_request(db, intake=intake, now=now)
     db.commit()
     return case, code, req
 

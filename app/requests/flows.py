@@ -1,0 +1,70 @@
+"""Work that starts at a treatment request and reaches other domains (Netflix Dispatch's flows.py).
+
+requests/service.py holds the request's own rules and touches its own table; a flow is the sequence
+across domains: open the case (cases), record the request, tell the citizen through the thread
+(messages, which queues the notice in the outbox). Each step is a service call in the caller's
+transaction, so a refusal halfway leaves nothing behind once the request rolls back.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlmodel import Session
+
+from app.cases import service as cases
+from app.cases.models import CitizenCase
+from app.core.codes import PersonalCode
+from app.messages import service as messages
+from app.requests import service
+from app.requests.models import TreatmentRequest
+
+# What the citizen's own thread says when they ask for frit valg on Min side (staff read it there).
+FREE_CHOICE_MESSAGE = "Jeg ønsker frit valg: at blive behandlet et andet godkendt sted."
+
+
+def submit_request(db: Session, *, intake: service.Intake, now: datetime, make_code=None, language: str = "da",
+                   source: str | None = None) -> tuple[CitizenCase, PersonalCode, TreatmentRequest]:
+    """Open a case with its personal code and record the request on it; the guarantee clock starts now."""
+    kwargs = {"make_code": make_code} if make_code else {}
+    case, code = cases.open_case(
+        db, now=now, anonymous=intake.anonymous, is_relative=intake.for_relative, language=language,
+        contact=cases.ContactDetails(display_name=intake.display_name, full_name=intake.full_name,
+                                     phone=intake.phone, email=intake.email), **kwargs)
+    return case, code, service.record_request(db, case=case, intake=intake, now=now, source=source)
+
+
+def request_treatment(db: Session, *, intake: service.Intake, client_key: str, per_hour: int, now: datetime,
+                      language: str = "da") -> tuple[CitizenCase, PersonalCode, TreatmentRequest]:
+    """A citizen's request from /behandling: it counts against the connection's new cases this hour
+    (cases.TooManyFromConnection once they are spent), then opens the case, tagged with the connection
+    of the day so staff can remove a flood in one action."""
+    cases.count_new_case(db, client_key=client_key, now=now, per_hour=per_hour)
+    return submit_request(db, intake=intake, now=now, language=language,
+                          source=service.source_tag(client_key, now))
+
+
+def send_deadline_letter(db: Session, req: TreatmentRequest, *, staff, reason: str, new_date: date | None,
+                         now: datetime) -> None:
+    """The deadline cannot be met: record it on the request and write to the citizen in the thread,
+    which queues a "deadline_letter" notice for an identified citizen."""
+    body = service.record_deadline_letter(db, req, reason=reason, new_date=new_date, now=now)
+    messages.send_staff_message(db, case_id=req.case_id, staff=staff, body=body, now=now,
+                                notify_kind="deadline_letter")
+
+
+def ask_for_free_choice(db: Session, req: TreatmentRequest, *, now: datetime) -> None:
+    """The citizen asks for frit valg on Min side: recorded on the request and said in the thread, so the
+    counsellor sees it where they answer."""
+    service.choose_free_choice(db, req, by="citizen", now=now)
+    messages.send_citizen_message(db, case_id=req.case_id, body=FREE_CHOICE_MESSAGE, now=now)
+
+
+def inbox(db: Session, *, now: datetime, area: str | None = None, status: str | None = None, page: int = 1,
+          per_page: int | None = None) -> service.InboxPage:
+    """The staff inbox (service.inbox) with each case's unread messages, one query for the page."""
+    found = service.inbox(db, now=now, area=area, status=status, page=page, per_page=per_page)
+    unread = messages.unread_for_staff(db, case_ids=[row.case.id for row in found.rows])
+    for row in found.rows:
+        row.unread = unread.get(row.case.id, 0)
+    return found
