@@ -10,9 +10,10 @@ from starlette.concurrency import run_in_threadpool
 from app.cases import service as cases
 from app.cases.handoff import hand_over_new_code
 from app.cases.panels import Panel
-from app.cases.public import signed_in_case
+from app.cases.citizen_session import CITIZEN_COOKIE, CitizenSession, signed_in_case
 from app.core.clock import local_date
-from app.core.deps import CITIZEN_COOKIE, DB, CitizenSession, Now, client_key
+from app.core.deps import DB, Now
+from app.core.throttle import client_key
 from app.core.errors import NotFound
 from app.core.i18n import N_, format_long_day, wait_message
 from app.core.web import language, render, see_other, translate

@@ -3,7 +3,7 @@ of the worker, and on SQLite a write can wait for a write lock held by a request
 loop to finish (bench/crash.py found /behandling/send stalled that way). Async routes hand it to worker
 threads. The one exception is by design: a read-only page (a signed-in citizen page, the list of Åben
 Rådgivning sessions) on SQLite reads on the loop (a WAL read never waits) and hands its bookkeeping
-writes to a worker thread (app.core.deps.read_page, citizen_page)."""
+writes to a worker thread (app.core.read_path.read_page, app.cases.citizen_session.citizen_page)."""
 
 from __future__ import annotations
 
