@@ -16,15 +16,19 @@ from app.core.compression import GZipMiddleware
 from app.core.clock import Clock
 from app.core.config import Settings, get_settings, load_centre
 from app.core.db import READ_ONLY, make_engine
-from app.core.deps import CsrfFailed, DbSlots, Forbidden, NeedsCitizen, NeedsSecondFactor, NeedsStaff, verify_csrf
+from app.core.csrf import CsrfFailed, verify_csrf
+from app.core.deps import DbSlots
 from app.core.errors import NotFound
 from app.core.input_guard import ControlCharacters, TextTooLong, install_length_check, refuse_control_characters
 from app.core.i18n import N_
 from app.core.middleware import SecurityMiddleware
 from app.core.security import Signer, configure_argon2_concurrency
 from app.core.web import STATIC_DIR, build_environments, render, see_other
+from app.cases.citizen_session import NeedsCitizen
 from app.house import House, house as default_house
 from app.staff.access import StaffAccess
+from app.staff.deps import Forbidden
+from app.staff.session import NeedsSecondFactor, NeedsStaff
 from app.notify.config import configure as configure_notify
 
 log = logging.getLogger("app")
@@ -131,7 +135,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.state.engine = make_engine(settings.database_url)
     # GET and HEAD sessions begin deferred on SQLite (see get_db); same pool, no I/O to set up.
     app.state.read_only_engine = app.state.engine.execution_options(**READ_ONLY)
-    # Signed-in citizen pages (app.core.deps.citizen_page) only read. On PostgreSQL, READ COMMITTED
+    # Signed-in citizen pages (app.cases.citizen_session.citizen_page) only read. On PostgreSQL, READ COMMITTED
     # (set by make_engine) gives each statement its own snapshot even inside a transaction, so there
     # they read without one: the same rows, two round trips (BEGIN, COMMIT) fewer.
     app.state.page_engine = app.state.read_only_engine if app.state.engine.dialect.name == "sqlite" \

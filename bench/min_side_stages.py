@@ -3,7 +3,7 @@
     .venv/bin/python bench/seed.py                  # once: data set and cookies (var/bench_speed.json)
     .venv/bin/python bench/min_side_stages.py       # microseconds per stage, mean of 1,000 runs
 
-Calls the same functions the route does (app.core.deps.citizen_page → the session check, the case,
+Calls the same functions the route does (app.cases.citizen_session.citizen_page → the session check, the case,
 the probes, each panel, the template), with a request built from the signed-in citizen's cookie,
 so there is no HTTP, middleware or event loop in the figures: compare with bench/load.py for those.
 Not a test.
@@ -35,7 +35,7 @@ def main() -> None:
     from starlette.requests import Request
 
     from app.cases import panels
-    from app.core import deps
+    from app.cases import citizen_session
     from app.core.db import PAGE_CONNECTION
     from app.core.web import render
     from app.main import create_app
@@ -58,7 +58,7 @@ def main() -> None:
             spent.clear()
         request, now = Request(scope), app.state.clock.now()
 
-        def open_page():  # as app.core.deps.citizen_page does
+        def open_page():  # as app.core.read_path.read_page does
             connection = app.state.page_engine.connect()
             transaction = connection.begin()
             session = Session(bind=connection, expire_on_commit=False)
@@ -66,7 +66,7 @@ def main() -> None:
             return connection, transaction, session
 
         connection, transaction, db = timed("open connection", open_page)
-        web_session = timed("session check", lambda: deps.citizen_session(request, db, now))
+        web_session = timed("session check", lambda: citizen_session.citizen_session(request, db, now))
         case, found = timed("case and probes", lambda: panels.case_with_probes(db, web_session.case_id))
         shown = []
         for panel, values in zip(panels._PANELS, found):

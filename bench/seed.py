@@ -37,7 +37,8 @@ from app.core import sessions, throttle  # noqa: E402
 from app.core.clock import Clock  # noqa: E402
 from app.core.config import Settings  # noqa: E402
 from app.core.db import make_engine, transaction  # noqa: E402
-from app.core.deps import CITIZEN_COOKIE, STAFF_COOKIE  # noqa: E402
+from app.cases.citizen_session import CITIZEN_COOKIE  # noqa: E402
+from app.staff.session import STAFF_COOKIE  # noqa: E402
 from app.core.migrate import upgrade  # noqa: E402
 from app.core.security import Signer  # noqa: E402
 from app.core.web import CSRF_COOKIE  # noqa: E402

@@ -7,14 +7,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 
 from app.account import service
-from app.core.deps import (DB, STAFF_COOKIE, AppCentre, AppSettings, Now, client_key, staff_session,
-                           staff_session_password_only, throttle_policy)
+from app.core.deps import DB, AppCentre, AppSettings, Now
+from app.core.throttle import client_key, throttle_policy
 from app.core.i18n import Msg, N_, TOO_MANY_ATTEMPTS, wait_message
 from app.core import sessions, throttle
 from app.core.web import render, see_other, translate
 from app.staff import service as staff_service
 from app.staff.deps import Admin, AnyStaff, current_staff
 from app.staff.models import ROLE_LABELS, StaffUser
+from app.staff.session import set_staff_cookie, staff_session, staff_session_password_only
 
 # The second-factor pages are the only staff pages reachable after the password alone.
 second_factor_router = APIRouter(prefix="/personale/to-trin")
@@ -55,12 +56,6 @@ def _enrol_context(request: Request, db, user: StaffUser, centre, errors) -> dic
             "qr": service.qr_svg(uri, label=translate(request, N_("QR-kode til godkender-appen"))), "errors": errors}
 
 
-def _with_staff_cookie(request: Request, response, token: str, settings):
-    response.set_cookie(STAFF_COOKIE, request.app.state.signer.sign_cookie(token), httponly=True,
-                        samesite="strict", path="/personale", secure=settings.secure_cookies)
-    return response
-
-
 @second_factor_router.get("")
 def show_second_factor(request: Request, db: DB, session: PasswordOnlySession, user: PasswordOnlyUser,
                        centre: AppCentre):
@@ -88,7 +83,7 @@ def check_second_factor(
     token = service.pass_second_factor(db, session, now=now)
     flash = N_("Du har brugt en gendannelseskode. Lav nye koder under Min konto, når du har brugt flere.") \
         if used == "recovery" else None
-    return _with_staff_cookie(request, see_other("/personale", flash=flash), token, settings)
+    return set_staff_cookie(request, see_other("/personale", flash=flash), token)
 
 
 @second_factor_router.post("/tilmeld")
@@ -109,7 +104,7 @@ def confirm_enrolment(
     # Shown once, in the answer to the POST: the codes are never stored in clear, so no later GET can.
     response = render(request, "staff/account/recovery_codes.html",
                       {"user": user, "role_labels": ROLE_LABELS, "codes": codes, "first_time": True})
-    return _with_staff_cookie(request, response, token, settings)
+    return set_staff_cookie(request, response, token)
 
 
 @router.get("/min-konto")

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.appointments import service
-from app.core.deps import DB, AppCentre, CitizenSession, Now
+from app.cases.citizen_session import citizen_page
 from app.core.i18n import N_
 from app.core.web import translate
 
@@ -14,8 +14,9 @@ router = APIRouter()
 
 
 @router.get("/min-side/aftaler/{appointment_id}.ics")
-def download_appointment_ics(request: Request, db: DB, now: Now, centre: AppCentre, session: CitizenSession,
-                             appointment_id: int):
+@citizen_page
+def download_appointment_ics(request: Request, db, session, now, appointment_id: int):
+    centre = request.app.state.centre
     appointment = service.get_for_case(db, case_id=session.case_id, appointment_id=appointment_id)
     # Neutral on purpose: calendars show on lock screens and shared phones (app/core/calendar.py).
     body = service.ics_for(appointment, summary=translate(request, N_("Aftale")),

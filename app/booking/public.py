@@ -13,10 +13,12 @@ from app.booking.forms import parse_booking_form
 from app.booking.ics import booking_ics
 from app.booking.models import CounsellingBooking, CounsellingSession
 from app.cases import service as cases
+from app.cases.citizen_session import CitizenSession, citizen_page, optional_citizen_case
 from app.cases.handoff import hand_over_new_code
-from app.cases.models import CitizenCase
 from app.core.input_guard import form_number
-from app.core.deps import DB, CitizenSession, NeedsCitizen, Now, citizen_session, client_key, read_page
+from app.core.deps import DB, Now
+from app.core.read_path import read_page
+from app.core.throttle import client_key
 from app.core.errors import NotFound
 from app.core.i18n import N_, format_long_day, format_time, wait_message
 from app.core.web import language, render, see_other, translate
@@ -44,15 +46,6 @@ TOO_MANY_NEW = {
     "minute": N_("Der er booket mange tider fra denne forbindelse den seneste time. Prøv igen om 1 minut, eller ring til os."),
     "minutes": N_("Der er booket mange tider fra denne forbindelse den seneste time. Prøv igen om %(n)s minutter, eller ring til os."),
 }
-
-
-def optional_citizen_case(request: Request, db, now) -> CitizenCase | None:
-    """The signed-in citizen's case when there is one: booking again joins the same case."""
-    try:
-        session = citizen_session(request, db, now)
-    except NeedsCitizen:
-        return None
-    return db.get(CitizenCase, session.case_id)
 
 
 def _when(request: Request, session: CounsellingSession) -> str:
@@ -174,7 +167,8 @@ def _move_page(request, db, now, booking, *, typed="", errors=None, status=200):
 
 
 @router.get("/min-side/raadgivning/{booking_id}/flyt")
-def show_move_form(request: Request, db: DB, now: Now, session: CitizenSession, booking_id: int):
+@citizen_page
+def show_move_form(request: Request, db, session, now, booking_id: int):
     return _move_page(request, db, now, _own(db, session, booking_id))
 
 
@@ -196,7 +190,8 @@ def move_my_booking(request: Request, db: DB, now: Now, session: CitizenSession,
 
 
 @router.get("/min-side/raadgivning/{booking_id}/kalender.ics")
-def booking_calendar(request: Request, db: DB, now: Now, session: CitizenSession, booking_id: int):
+@citizen_page
+def booking_calendar(request: Request, db, session, now, booking_id: int):
     booking = _own(db, session, booking_id)
     counselling = service.get_session(db, booking.session_id)
     # Neutral on purpose: calendars show on lock screens and shared phones (app/core/calendar.py).

@@ -14,7 +14,8 @@ from app.booking.models import STATUS_LABELS, BookingStatus
 from app.booking.public import REASONS
 from app.core.input_guard import form_number
 from app.core.clock import local_date
-from app.core.deps import DB, Now, staff_session
+from app.core.deps import DB, Now
+from app.staff.session import staff_session
 from app.core.i18n import N_
 from app.core.web import render, see_other
 from app.staff.deps import AnyStaff, Leader

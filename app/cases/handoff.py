@@ -14,10 +14,9 @@ import segno
 from fastapi import Request
 from markupsafe import Markup
 
+from app.cases.citizen_session import start_citizen_session
 from app.cases.models import CitizenCase
-from app.core import sessions
 from app.core.codes import PersonalCode, parse_code
-from app.core.deps import CITIZEN_COOKIE
 from app.core.security import verify_secret
 from app.core.web import render
 
@@ -34,17 +33,6 @@ def code_belongs_to(case: CitizenCase, typed: str | None) -> PersonalCode | None
     if code is None or code.selector != case.code_selector:
         return None
     return code if verify_secret(case.code_hash, code.verifier) else None
-
-
-def start_citizen_session(request: Request, response, db, case: CitizenCase, now: datetime) -> None:
-    """Sign the browser in to a case; the cookie carries only a random session id. A session the
-    browser already had (another code typed on a shared phone, say) is ended, not left alive."""
-    max_age = request.app.state.settings.session_max_hours * 3600
-    earlier = request.app.state.signer.unsign_cookie(request.cookies.get(CITIZEN_COOKIE), max_age)
-    sessions.end_session(db, earlier, now=now)
-    token = sessions.start_session(db, kind=sessions.CITIZEN, case_id=case.id, now=now)
-    response.set_cookie(CITIZEN_COOKIE, request.app.state.signer.sign_cookie(token), httponly=True,
-                        samesite="strict", path="/", secure=request.app.state.settings.secure_cookies)
 
 
 def hand_over_new_code(

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from sqlalchemy import bindparam
-from sqlmodel import select
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from app.cases import service
-from app.cases.handoff import code_belongs_to, render_new_code, start_citizen_session
-from app.cases.models import CitizenCase
+from app.cases.citizen_session import (CitizenSession, citizen_page, end_citizen_session, signed_in_case,
+                                       start_citizen_session)
+from app.cases.handoff import code_belongs_to, render_new_code
 from app.core.codes import normalise_group
 from app.core.errors import NotFound
-from app.core import sessions, throttle
-from app.core.deps import (CITIZEN_COOKIE, DB, AppSettings, CitizenSession, Now, WaitingDB, citizen_page, client_key,
-                           code_throttle_policy)
+from app.core import throttle
+from app.core.deps import DB, AppSettings, Now, WaitingDB
+from app.core.throttle import client_key, code_throttle_policy
 from app.core.i18n import Msg, N_, wait_message
 from app.core.web import render, safe_next, see_other, translate
 
@@ -34,13 +33,6 @@ THROTTLED = {
     "minute": N_("Der har været for mange forkerte forsøg med denne kode. Vent 1 minut, og prøv igen."),
     "minutes": N_("Der har været for mange forkerte forsøg med denne kode. Vent %(n)s minutter, og prøv igen."),
 }
-
-
-_CASE_BY_ID = select(CitizenCase).where(CitizenCase.id == bindparam("case_id"))  # built once: every page runs it
-
-
-def signed_in_case(db, session) -> CitizenCase:
-    return db.exec(_CASE_BY_ID, params={"case_id": session.case_id}).one()
 
 
 @router.get("/status")
@@ -109,18 +101,14 @@ def confirm_code_saved(
 
 
 @router.get("/min-side")
-async def show_min_side(request: Request):
-    return await citizen_page(request, _min_side)
-
-
-def _min_side(request: Request, db, session, now):
+@citizen_page
+def show_min_side(request: Request, db, session, now):
     case, panels = request.app.state.house.min_side.build(db, session.case_id, now)
     return render(request, "public/cases/min_side.html", {"case": case, "panels": panels, "signed_in": True})
 
 
 @router.post("/min-side/log-ud")
 def sign_out(request: Request, db: DB, now: Now, session: CitizenSession):
-    sessions.end_session(db, request.state.citizen_token, now=now)
     response = see_other("/status", flash=N_("Du er logget ud. Husk at gemme din kode et sikkert sted."))
-    response.delete_cookie(CITIZEN_COOKIE, path="/")
+    end_citizen_session(request, response, db, now=now)
     return response

@@ -7,7 +7,8 @@ from fastapi import APIRouter, Depends, Request
 from app.audit.service import record_access
 from app.cases import service
 from app.cases.panels import build_staff_panels
-from app.core.deps import DB, Now, staff_session
+from app.core.deps import DB, Now
+from app.staff.session import staff_session
 from app.core.web import render
 from app.staff.deps import Counsellor
 from app.staff.models import ROLE_LABELS

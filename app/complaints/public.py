@@ -6,21 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 
-from app.cases.public import signed_in_case
+from app.cases.citizen_session import CitizenSession, citizen_page, optional_citizen_session, signed_in_case
 from app.complaints import service
-from app.core.deps import DB, CitizenSession, NeedsCitizen, Now, citizen_session
+from app.core.deps import DB, Now
 from app.core.web import render, see_other
 from app.decisions import service as decisions
 
 router = APIRouter()
-
-
-def _optional_session(request: Request, db, now):
-    """/klage is public; the form appears only for a signed-in citizen."""
-    try:
-        return citizen_session(request, db, now)
-    except NeedsCitizen:
-        return None
 
 
 def _page(request: Request, db, session, *, form=None, errors=None, status=200):
@@ -39,7 +31,7 @@ def _page(request: Request, db, session, *, form=None, errors=None, status=200):
 
 @router.get("/klage")
 def show_complaint_page(request: Request, db: DB, now: Now, om: str = ""):
-    session = _optional_session(request, db, now)
+    session = optional_citizen_session(request, db, now)  # /klage is public; the form is for the signed-in only
     return _page(request, db, session, form={"subject": om[:30]})
 
 
@@ -57,7 +49,8 @@ def send_complaint(
 
 
 @router.get("/klage/{complaint_id}/kvittering")
-def show_complaint_receipt(request: Request, db: DB, session: CitizenSession, complaint_id: int):
+@citizen_page
+def show_complaint_receipt(request: Request, db, session, now, complaint_id: int):
     complaint = service.get_case_complaint(db, case_id=session.case_id, complaint_id=complaint_id)
     decision = decisions.get_case_decision(db, case_id=session.case_id, decision_id=complaint.decision_id) \
         if complaint.decision_id else None

@@ -12,7 +12,8 @@ from app.audit.service import record_access
 from app.complaints import service
 from app.complaints.case_file import build_case_file
 from app.core.clock import local_date, local_datetime
-from app.core.deps import DB, AppCentre, Now, staff_session
+from app.core.deps import DB, AppCentre, Now
+from app.staff.session import staff_session
 from app.core.i18n import N_
 from app.core.web import render, see_other
 from app.decisions import service as decisions

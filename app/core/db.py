@@ -104,7 +104,7 @@ def write_aside(db: Session, statement) -> None:
     In a read-only (GET) request it runs in its own short transaction: a deferred SQLite
     transaction that read first cannot safely start writing once another writer has committed.
     Elsewhere it simply joins the request's transaction. A session whose info holds a
-    DEFERRED_WRITES list (a page read on the event loop: app.core.deps.citizen_page) only collects
+    DEFERRED_WRITES list (a page read on the event loop: app.core.read_path.read_page) only collects
     the statement; the caller runs them with run_writes_aside in a worker thread."""
     deferred = db.info.get(DEFERRED_WRITES)
     if deferred is not None:
@@ -139,7 +139,7 @@ def read_rows(db: Session, statement, params: dict | None = None) -> Result:
 def connection_of(db: Session) -> Connection:
     """The session's connection, for Core reads (pending changes flushed first, as Session.execute would).
 
-    A page that opened its own connection (app.core.deps.citizen_page) leaves it in the session's
+    A page that opened its own connection (app.core.read_path.read_page) leaves it in the session's
     info: reads go to it, and the session never starts a transaction of its own unless the ORM is used."""
     connection = db.info.get(PAGE_CONNECTION)
     if connection is None:

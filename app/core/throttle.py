@@ -26,9 +26,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import anyio
+from fastapi import Request
 from sqlalchemy import case, or_, select
 from sqlmodel import Session
 
+from app.core.config import Settings
 from app.core.db import insert_for
 from app.core.models import Throttle
 
@@ -46,6 +48,12 @@ def fit_key(key: str) -> str:
     if len(key) <= KEY_LENGTH:
         return key
     return "sha256:" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def client_key(request: Request) -> str:
+    """A keyed hash of the client address: throttling works, no IP is ever stored."""
+    host = request.client.host if request.client else "unknown"
+    return request.app.state.signer.client_key(host)
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,20 @@ class Policy:
     def guesses_per_hour(self) -> float:
         """At most, for one key, once it is paced: what the README's threat model quotes."""
         return 3600 / (self.base_seconds if not self.growing else self.max_seconds)
+
+
+def throttle_policy(settings: Settings) -> Policy:
+    """Passwords and TOTP codes: fewer bits, so the interval grows with the failures."""
+    return Policy(settings.throttle_free_attempts, settings.throttle_base_seconds,
+                  settings.throttle_max_seconds, growing=True,
+                  max_queue_seconds=settings.throttle_queue_seconds)
+
+
+def code_throttle_policy(settings: Settings) -> Policy:
+    """Personal codes: the 65-bit verifier makes any steady rate futile, so the owner never waits long."""
+    return Policy(settings.throttle_free_attempts, settings.throttle_code_interval_seconds,
+                  settings.throttle_code_interval_seconds, growing=False,
+                  max_queue_seconds=settings.throttle_queue_seconds)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Depends, Form, Request
 from app.audit.service import record_access
 from app.complaints import service as complaints
 from app.core.input_guard import form_date, form_number
-from app.core.deps import DB, AppCentre, Now, staff_session
+from app.core.deps import DB, AppCentre, Now
+from app.staff.session import staff_session
 from app.core.i18n import N_, format_day
 from app.core.web import render, see_other
 from app.decisions import service

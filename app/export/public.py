@@ -6,8 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.audit.service import log_for_citizen
-from app.cases.public import signed_in_case
-from app.core.deps import DB, AppSettings, CitizenSession, Now
+from app.cases.citizen_session import citizen_page, signed_in_case
 from app.core.web import language, render
 from app.export import files
 from app.export.service import build_export
@@ -15,7 +14,8 @@ from app.export.service import build_export
 router = APIRouter()
 
 
-def _copy(request: Request, db, now, settings, session) -> files.Copy:
+def _copy(request: Request, db, now, session) -> files.Copy:
+    settings = request.app.state.settings
     case = signed_in_case(db, session)
     return files.Copy(
         sections=build_export(db, case, now, request.app.state.house.export_sections),
@@ -24,8 +24,9 @@ def _copy(request: Request, db, now, settings, session) -> files.Copy:
 
 
 @router.get("/min-side/mine-data")
-def show_my_data(request: Request, db: DB, now: Now, settings: AppSettings, session: CitizenSession):
-    copy = _copy(request, db, now, settings, session)
+@citizen_page
+def show_my_data(request: Request, db, session, now):
+    copy = _copy(request, db, now, session)
     return render(request, "public/trust/my_data.html", {
         "signed_in": True, "now": now, "sections": copy.sections, "lines": copy.log_lines, "limit": None,
     })
@@ -37,11 +38,12 @@ def _download(content: bytes, media_type: str, name: str) -> Response:
 
 
 @router.get("/min-side/mine-data.pdf")
-def download_my_data_pdf(request: Request, db: DB, now: Now, settings: AppSettings, session: CitizenSession):
-    return _download(files.as_pdf(_copy(request, db, now, settings, session)), "application/pdf", "mine-data.pdf")
+@citizen_page
+def download_my_data_pdf(request: Request, db, session, now):
+    return _download(files.as_pdf(_copy(request, db, now, session)), "application/pdf", "mine-data.pdf")
 
 
 @router.get("/min-side/mine-data.json")
-def download_my_data_json(request: Request, db: DB, now: Now, settings: AppSettings, session: CitizenSession):
-    return _download(files.as_json(_copy(request, db, now, settings, session)), "application/json",
-                     "mine-data.json")
+@citizen_page
+def download_my_data_json(request: Request, db, session, now):
+    return _download(files.as_json(_copy(request, db, now, session)), "application/json", "mine-data.json")

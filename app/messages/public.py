@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 
-from app.cases.public import signed_in_case
-from app.core.deps import DB, CitizenSession, Now
+from app.cases.citizen_session import CitizenSession, citizen_page, signed_in_case
+from app.core.deps import DB, Now
 from app.core.i18n import N_
 from app.core.web import render, see_other
 from app.messages import service
@@ -17,8 +17,9 @@ router = APIRouter()
 TEMPLATE = "public/messages/messages.html"
 
 
-def _thread_page(request, db, case, now, *, form=None, errors=None, status=200):
-    return render(request, TEMPLATE, {"case": case, "messages": service.thread(db, case.id), "form": form or {},
+def _thread_page(request, db, case, now, *, form=None, errors=None, status=200, messages=None):
+    messages = service.thread(db, case.id) if messages is None else messages
+    return render(request, TEMPLATE, {"case": case, "messages": messages, "form": form or {},
                                       "errors": errors or {}, "signed_in": True}, status=status)
 
 
@@ -33,10 +34,13 @@ def _thread_block(request, db, case, *, form=None, errors=None, sent=False):
 
 
 @router.get("/min-side/beskeder")
-def show_citizen_messages(request: Request, db: DB, now: Now, session: CitizenSession):
+@citizen_page
+def show_citizen_messages(request: Request, db, session, now):
     case = signed_in_case(db, session)
-    response = _thread_page(request, db, case, now)
-    service.mark_read_by_citizen(db, case_id=case.id, now=now)
+    messages = service.thread(db, case.id)
+    response = _thread_page(request, db, case, now, messages=messages)
+    if any(m.from_staff and m.read_at is None for m in messages):  # nothing to mark: no write, no lock
+        service.mark_read_by_citizen(db, case_id=case.id, now=now)
     return response
 
 

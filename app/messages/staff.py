@@ -9,7 +9,8 @@ from fastapi import APIRouter, Depends, Form, Request
 from app.audit.service import record_access
 from app.cases import service as cases
 from app.cases.staff import case_page
-from app.core.deps import DB, Now, staff_session
+from app.core.deps import DB, Now
+from app.staff.session import staff_session
 from app.core.i18n import N_
 from app.core.web import render, see_other
 from app.messages import service

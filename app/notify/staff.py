@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 
-from app.core.deps import DB, staff_session
+from app.core.deps import DB
+from app.staff.session import staff_session
 from app.core.web import render
 from app.notify import service
 from app.notify.config import current

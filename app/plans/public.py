@@ -9,8 +9,9 @@ from fastapi import APIRouter, Form, Request
 
 from app.appointments import service as appointments
 from app.cases.panels import Panel
+from app.cases.citizen_session import CitizenSession, citizen_page
 from app.core.clock import local_date
-from app.core.deps import DB, CitizenSession, Now, citizen_page
+from app.core.deps import DB, Now
 from app.core.errors import NotFound
 from app.core.i18n import N_
 from app.core.web import render, see_other
@@ -38,14 +39,15 @@ def _plan_page(request, db, now, session, *, template="public/plans/plan.html", 
 
 
 @router.get("/min-side/plan")
-async def show_my_plan(request: Request):
-    return await citizen_page(request, lambda request, db, session, now: _plan_page(request, db, now, session))
+@citizen_page
+def show_my_plan(request: Request, db, session, now):
+    return _plan_page(request, db, now, session)
 
 
 @router.get("/min-side/plan/print")
-async def print_my_plan(request: Request):
-    return await citizen_page(request, lambda request, db, session, now: _plan_page(
-        request, db, now, session, template="public/plans/print.html"))
+@citizen_page
+def print_my_plan(request: Request, db, session, now):
+    return _plan_page(request, db, now, session, template="public/plans/print.html")
 
 
 @router.post("/min-side/plan/maal")

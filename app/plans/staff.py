@@ -10,7 +10,8 @@ from fastapi import APIRouter, Depends, Form, Request
 from app.audit.service import record_access
 from app.cases.panels import Panel
 from app.core.clock import local_date
-from app.core.deps import DB, Now, staff_session
+from app.core.deps import DB, Now
+from app.staff.session import staff_session
 from app.core.errors import NotFound
 from app.core.i18n import N_
 from app.core.web import render, see_other

@@ -10,8 +10,10 @@ from starlette.concurrency import run_in_threadpool
 from app.cases import service as cases
 from app.cases.handoff import hand_over_new_code
 from app.cases.panels import Panel
+from app.cases.citizen_session import CITIZEN_COOKIE, CitizenSession, citizen_page
 from app.core.clock import local_date
-from app.core.deps import CITIZEN_COOKIE, DB, CitizenSession, Now, client_key
+from app.core.deps import DB, Now
+from app.core.throttle import client_key
 from app.core.errors import NotFound
 from app.core.i18n import N_, format_long_day, wait_message
 from app.core.web import language, render, see_other, translate
@@ -172,7 +174,8 @@ def _own_request(db, session, request_id):
 
 
 @router.get("/min-side/henvendelser/{request_id}/frit-valg")
-def show_free_choice(request: Request, db: DB, now: Now, session: CitizenSession, request_id: int):
+@citizen_page
+def show_free_choice(request: Request, db, session, now, request_id: int):
     req = _own_request(db, session, request_id)
     return _page(request, "public/requests/free_choice.html", req=req, signed_in=True,
                  g=service.guarantee_for(db, req, now=now))
@@ -186,7 +189,8 @@ def ask_free_choice(request: Request, db: DB, now: Now, session: CitizenSession,
 
 
 @router.get("/min-side/henvendelser/{request_id}/slet")
-def confirm_delete_request(request: Request, db: DB, session: CitizenSession, request_id: int):
+@citizen_page
+def confirm_delete_request(request: Request, db, session, now, request_id: int):
     req = _own_request(db, session, request_id)
     if not service.can_delete(req):
         raise NotFound()

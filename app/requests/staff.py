@@ -13,7 +13,8 @@ from app.cases import service as cases
 from app.cases.models import CitizenCase
 from app.cases.staff import case_page
 from app.core.input_guard import form_number
-from app.core.deps import DB, Now, staff_session
+from app.core.deps import DB, Now
+from app.staff.session import staff_session
 from app.core.errors import NotFound
 from app.core.i18n import N_
 from app.core.web import render, see_other

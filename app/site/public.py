@@ -6,8 +6,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, RedirectResponse
 from sqlalchemy import text
 
-from app.core.deps import CITIZEN_COOKIE, DB, Now
-from app.core import sessions
+from app.cases.citizen_session import end_citizen_session
+from app.core.deps import DB, Now
 from app.core.i18n import LANG_COOKIE, LANGUAGES
 from app.core.web import STATIC_DIR, render, safe_next
 
@@ -32,10 +32,8 @@ def switch_language(request: Request, lang: str, next: str = "/"):
 @router.get("/forlad")
 def quick_exit(request: Request, db: DB, now: Now):
     """Quick exit: end the citizen session and leave for a neutral site, leaving no history entry."""
-    token = request.app.state.signer.unsign_cookie(request.cookies.get(CITIZEN_COOKIE), 86400)
-    sessions.end_session(db, token, now=now)
     response = RedirectResponse(request.app.state.centre.quick_exit_url, status_code=303)
-    response.delete_cookie(CITIZEN_COOKIE, path="/")
+    end_citizen_session(request, response, db, now=now)
     response.headers["Clear-Site-Data"] = '"cache", "cookies"'
     return response
 

@@ -6,8 +6,13 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from app.core.deps import DB, Forbidden, NeedsStaff, StaffSession
+from app.core.deps import DB
 from app.staff.models import Role, StaffUser
+from app.staff.session import NeedsStaff, StaffSession
+
+
+class Forbidden(Exception):
+    """Signed in, but the role may not do this: a 403 page."""
 
 
 def current_staff(session: StaffSession, db: DB) -> StaffUser:

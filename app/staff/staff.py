@@ -9,13 +9,14 @@ from fastapi import APIRouter, Depends, Form, Request
 from starlette.concurrency import run_in_threadpool
 
 from app.core import sessions, throttle
-from app.core.deps import (DB, STAFF_COOKIE, AppSettings, Now, WaitingDB, client_key, staff_session,
-                           throttle_policy)
+from app.core.deps import DB, AppSettings, Now, WaitingDB
+from app.core.throttle import client_key, throttle_policy
 from app.core.i18n import N_, TOO_MANY_ATTEMPTS, wait_message
 from app.core.web import render, see_other
 from app.staff import service
 from app.staff.deps import Admin, AnyStaff
 from app.staff.models import ROLE_LABELS, Role
+from app.staff.session import end_staff_session, set_staff_cookie, staff_session
 
 # Kept by a browser that signed in as a member: its attempts are paced on their own key, so nobody
 # guessing at the username elsewhere can slow its owner down (staff.service.begin_staff_sign_in).
@@ -63,8 +64,7 @@ async def staff_signin(
         sessions.start_session, db, kind=sessions.STAFF, staff_id=user.id, now=now,
         user_agent=request.headers.get("user-agent", "")))
     response = see_other("/personale")
-    response.set_cookie(STAFF_COOKIE, signer.sign_cookie(token), httponly=True,
-                        samesite="strict", path="/personale", secure=settings.secure_cookies)
+    set_staff_cookie(request, response, token)
     response.set_cookie(DEVICE_COOKIE, signer.sign_cookie(service.device_cookie_value(user.id)),
                         max_age=DEVICE_MAX_AGE, httponly=True, samesite="strict", path="/personale/log-ind",
                         secure=settings.secure_cookies)
@@ -73,10 +73,8 @@ async def staff_signin(
 
 @signin_router.post("/log-ud")
 def staff_signout(request: Request, db: DB, now: Now):
-    token = request.app.state.signer.unsign_cookie(request.cookies.get(STAFF_COOKIE), 86400)
-    sessions.end_session(db, token, now=now)
     response = see_other("/personale/log-ind", flash=N_("Du er logget ud."))
-    response.delete_cookie(STAFF_COOKIE, path="/personale")
+    end_staff_session(request, response, db, now=now)
     return response
 
 

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 
 from app.audit.service import record_access
-from app.core.deps import DB, Now, staff_session
+from app.core.deps import DB, Now
+from app.staff.session import staff_session
 from app.core.errors import NotFound
 from app.core.web import language, render, translate
 from app.staff.deps import Leader

@@ -47,7 +47,8 @@ from app.core import sessions
 from app.core.clock import FixedClock
 from app.core.config import Settings
 from app.core.db import make_engine
-from app.core.deps import citizen_session, staff_session, staff_session_password_only
+from app.cases.citizen_session import citizen_session
+from app.staff.session import staff_session, staff_session_password_only
 from app.core.models import Throttle
 from app.core.security import token_digest
 from app.main import create_app

@@ -3,7 +3,7 @@ of the worker, and on SQLite a write can wait for a write lock held by a request
 loop to finish (bench/crash.py found /behandling/send stalled that way). Async routes hand it to worker
 threads. The one exception is by design: a read-only page (a signed-in citizen page, the list of Åben
 Rådgivning sessions) on SQLite reads on the loop (a WAL read never waits) and hands its bookkeeping
-writes to a worker thread (app.core.deps.read_page, citizen_page)."""
+writes to a worker thread (app.core.read_path.read_page, app.cases.citizen_session.citizen_page)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ from app.cases import service as cases
 from app.core.models import WebSession
 from tests.conftest import START
 from tests.booking_support import ANON_FORM, make_session
-from tests.factories import make_case, make_staff, sign_in_citizen
+from tests.factories import make_case, sign_in_citizen
+from tests.signed_in_pages import SIGNED_IN_PAGES, open_signed_in
 
 
 @pytest.fixture
@@ -28,16 +29,30 @@ def on_loop(app) -> list[str]:
     """The SQL statements that ran in a thread with a running event loop."""
     seen: list[str] = []
 
-    def check(conn, cursor, statement, parameters, context, executemany):
+    def on_loop_now() -> bool:
         try:
             asyncio.get_running_loop()
         except RuntimeError:
-            return
-        seen.append(statement.split()[0].upper())
+            return False
+        return True
+
+    def check(conn, cursor, statement, parameters, context, executemany):
+        if on_loop_now():
+            seen.append(statement.split()[0].upper())
+
+    def began(conn):
+        # SQLite's BEGIN goes to the driver's connection (app.core.db), past before_cursor_execute:
+        # the engine's begin event sees it, with its mode. BEGIN IMMEDIATE on the loop would wait
+        # there for the write lock, stalling every request of the worker.
+        if on_loop_now():
+            mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE") if conn.dialect.name == "sqlite" else ""
+            seen.append(f"BEGIN {mode}".strip())
 
     event.listen(app.state.engine, "before_cursor_execute", check)
+    event.listen(app.state.engine, "begin", began)
     yield seen
     event.remove(app.state.engine, "before_cursor_execute", check)
+    event.remove(app.state.engine, "begin", began)
 
 
 def test_sending_a_treatment_request_queries_off_the_event_loop(client, on_loop):
@@ -72,7 +87,7 @@ def test_min_side_never_writes_on_the_event_loop_and_its_writes_still_happen(cli
     db.rollback()  # a fresh snapshot
     row = db.get(WebSession, session_id)
     assert row.last_seen_at == START + timedelta(minutes=5) and row.ended_at == clock.now()
-    assert not [s for s in on_loop if s.startswith(("UPDATE", "INSERT", "DELETE"))], on_loop
+    assert not [s for s in on_loop if s.startswith(("UPDATE", "INSERT", "DELETE", "BEGIN IMMEDIATE"))], on_loop
     if db.get_bind().dialect.name == "sqlite":
         assert "SELECT" in on_loop  # the reads did run here: no thread-pool crossing
 
@@ -81,25 +96,32 @@ def test_the_session_list_reads_on_the_loop_only_on_sqlite_and_never_writes(clie
     make_session(db, now=clock.now())
     response = client.get("/raadgivning")
     assert response.status_code == 200 and "Ledige pladser" in response.text
-    assert not [s for s in on_loop if not s.startswith("SELECT")], on_loop
+    assert not [s for s in on_loop if s not in ("SELECT", "BEGIN DEFERRED")], on_loop
     if db.get_bind().dialect.name == "sqlite":
-        assert on_loop == ["SELECT"]  # one read, here: no thread-pool crossing
+        assert on_loop == ["BEGIN DEFERRED", "SELECT"]  # one read, here: no thread-pool crossing
     else:
         assert on_loop == []  # every query is a network round trip: a worker thread's
 
 
-@pytest.mark.parametrize("path", ["/min-side/plan", "/min-side/plan/print"])
-def test_the_plan_pages_read_as_min_side_does(client, db, clock, on_loop, path):
-    from app.plans import service as plans
-    staff = make_staff(db, now=clock.now())
-    case, code = make_case(db, now=clock.now())
-    plans.create_plan(db, case_id=case.id, staff=staff, treatment_form="outpatient", aim="reduction",
-                      medical=[], under_30=False, now=clock.now())
-    db.commit()
-    sign_in_citizen(client, code)
+# The plan pages were the first written this way; every signed-in page now is (tests/signed_in_pages.py).
+@pytest.mark.parametrize("page", list(SIGNED_IN_PAGES))
+def test_every_signed_in_page_reads_as_min_side_does(client, db, clock, on_loop, page):
+    path = open_signed_in(client, db, clock, page)
     on_loop.clear()
     assert client.get(path).status_code == 200
     if db.get_bind().dialect.name == "sqlite":
-        assert on_loop and all(s.startswith("SELECT") for s in on_loop), on_loop
+        # A deferred BEGIN (a WAL read never waits), then reads only: never the write lock here.
+        assert on_loop[0] == "BEGIN DEFERRED" and on_loop[1:] and all(s == "SELECT" for s in on_loop[1:]), on_loop
     else:
         assert on_loop == []
+
+
+def test_signed_in_get_pages_are_citizen_pages(app):
+    """A GET that depends on CitizenSession would read in a worker thread per dependency: one way only."""
+    from app.cases.citizen_session import citizen_session
+    from app.staff.access import dependency_calls
+    from tests.conftest import all_routes
+    gets = [route for route in all_routes(app) if "GET" in route.methods]
+    assert "/min-side" in {route.path for route in gets}  # the citizen pages really are among them
+    takes_session = {route.path for route in gets if citizen_session in dependency_calls(route.dependant)}
+    assert takes_session == set()

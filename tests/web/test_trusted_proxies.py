@@ -5,7 +5,7 @@ throttle key), and without the setting every request's own peer address counts."
 from fastapi import Request
 from starlette.testclient import TestClient
 
-from app.core.deps import client_key
+from app.core.throttle import client_key
 from app.main import create_app
 
 PROXY = ("10.0.0.2", 40000)

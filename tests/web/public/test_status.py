@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from app.cases import service
 from app.core.codes import _check_char
-from app.core.deps import CITIZEN_COOKIE
+from app.cases.citizen_session import CITIZEN_COOKIE
 from app.core.models import Throttle
 from app.main import create_app
 from tests.conftest import PortalClient

@@ -4,7 +4,7 @@ import re
 
 from sqlmodel import select
 
-from app.core.deps import STAFF_COOKIE
+from app.staff.session import STAFF_COOKIE
 from app.core.models import WebSession
 from tests.factories import PASSWORD, make_staff, sign_in_staff
 

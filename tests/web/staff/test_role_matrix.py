@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from app.core.deps import staff_session, staff_session_password_only
+from app.staff.session import staff_session, staff_session_password_only
 from app.staff.access import dependency_calls, allowed_roles
 from tests.conftest import all_routes
 from tests.factories import make_staff, sign_in_staff

@@ -1,6 +1,6 @@
 import time
 
-from app.core.deps import STAFF_COOKIE
+from app.staff.session import STAFF_COOKIE
 from app.main import create_app
 from app.staff.staff import DEVICE_COOKIE
 from tests.conftest import PortalClient

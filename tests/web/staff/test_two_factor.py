@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import select
 
 from app.core.config import Settings
-from app.core.deps import STAFF_COOKIE
+from app.staff.session import STAFF_COOKIE
 from app.core.models import WebSession
 from app.main import create_app
 from tests.conftest import PortalClient, all_routes
