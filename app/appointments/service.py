@@ -8,6 +8,7 @@ from urllib.parse import urlparse
 from sqlmodel import Session, select
 
 from app.appointments.models import Appointment, AppointmentKind, Attendance
+from app.cases import service as cases
 from app.core.calendar import event_ics
 from app.core.clock import local_datetime
 from app.core.errors import NotFound
@@ -57,9 +58,9 @@ def book_appointment(
     location: str, video_url: str, starts_treatment: bool, note: str, now: datetime,
 ) -> Appointment:
     """Book an appointment at a Copenhagen wall-clock time. One after the discharge is a follow-up appointment."""
-    from app.plans.service import get_case, get_discharge
+    from app.plans.service import get_discharge
 
-    get_case(db, case_id)
+    cases.get_case(db, case_id)
     if kind not in {k.value for k in AppointmentKind}:
         raise AppointmentError("kind", N_("Vælg hvilken slags aftale det er."))
     starts_at = _parse_start(day, time)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from app.appointments import service
 from app.appointments.models import AppointmentKind
 from app.audit.service import record_access
+from app.cases import service as cases
 from app.core.deps import DB, Now, staff_session
 from app.core.i18n import N_
 from app.core.web import render, see_other
@@ -23,7 +24,7 @@ Short = Annotated[str, Form(max_length=300)]
 
 
 def _page(request, db, user, now, case_id, *, form=None, errors=None, status=200):
-    case = plans.get_case(db, case_id)
+    case = cases.get_case(db, case_id)
     earned, given = plans.cards_for_case(db, case_id)
     return render(request, "staff/appointments/appointments.html", {
         "user": user, "role_labels": ROLE_LABELS, "labels": LABELS, "case": case,
@@ -35,7 +36,7 @@ def _page(request, db, user, now, case_id, *, form=None, errors=None, status=200
 
 @router.get("/sager/{case_id}/aftaler")
 def show_appointments(request: Request, db: DB, now: Now, user: AnyStaff, case_id: int):
-    plans.get_case(db, case_id)
+    cases.get_case(db, case_id)
     record_access(db, staff=user, case_id=case_id, action="view_appointments", now=now)
     return _page(request, db, user, now, case_id)
 

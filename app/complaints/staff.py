@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 
 from app.audit.service import record_access
+from app.cases import service as cases
 from app.complaints import service
 from app.complaints.case_file import build_case_file
 from app.core.clock import local_date, local_datetime
@@ -41,7 +42,7 @@ def list_complaints(request: Request, db: DB, now: Now, user: Counsellor):
 
 
 def _detail(request: Request, db, user, complaint, now, *, form=None, errors=None, status=200):
-    case = decisions.get_case(db, complaint.case_id)
+    case = cases.get_case(db, complaint.case_id)
     decision = db.get(Decision, complaint.decision_id) if complaint.decision_id else None
     return render(request, "staff/complaints/detail.html", {
         "user": user, "role_labels": ROLE_LABELS, "complaint": complaint, "case": case, "decision": decision,
@@ -131,7 +132,7 @@ def show_case_file(request: Request, db: DB, now: Now, user: Counsellor, complai
     complaint = _open(db, user, complaint_id, "export", now)
     return render(request, "staff/complaints/case_file.html", {
         "user": user, "role_labels": ROLE_LABELS, "complaint": complaint,
-        "case": decisions.get_case(db, complaint.case_id), "sections": build_case_file(db, complaint, now, request.app.state.house.case_file_sections),
+        "case": cases.get_case(db, complaint.case_id), "sections": build_case_file(db, complaint, now, request.app.state.house.case_file_sections),
         "printed_at": now, **_labels(),
     })
 
@@ -147,7 +148,7 @@ def _register_page(request: Request, db, user, case, now, *, form=None, errors=N
 
 @router.get("/sager/{case_id}/klager/ny")
 def show_register_complaint(request: Request, db: DB, now: Now, user: Counsellor, case_id: int):
-    case = decisions.get_case(db, case_id)
+    case = cases.get_case(db, case_id)
     record_access(db, staff=user, case_id=case.id, action="view_decisions", now=now)
     return _register_page(request, db, user, case, now)
 
@@ -164,7 +165,7 @@ def register_complaint(
     request: Request, db: DB, now: Now, user: Counsellor, case_id: int,
     subject: Short = "", text: Text = "", channel: Short = "", received_on: Short = "",
 ):
-    case = decisions.get_case(db, case_id)
+    case = cases.get_case(db, case_id)
     record_access(db, staff=user, case_id=case.id, action="register_complaint", now=now)
     form = {"subject": subject, "text": text, "channel": channel, "received_on": received_on}
     day = _parse_day(received_on)

@@ -20,7 +20,6 @@ from datetime import date, datetime
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from app.cases import service as cases
 from app.cases.models import CitizenCase
 from app.core import deadlines
 from app.core.clock import local_date, local_datetime
@@ -261,9 +260,6 @@ def get_case_decision(db: Session, *, case_id: int, decision_id: int) -> Decisio
     if decision is None:
         raise NotFound()
     return decision
-
-
-get_case = cases.get_case  # kept as this module's name for its callers
 
 
 def replacement_of(db: Session, decision: Decision) -> Decision | None:

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 
 from app.audit.service import record_access
+from app.cases import service as cases
 from app.complaints import service as complaints
 from app.core.input_guard import form_date, form_number
 from app.core.deps import DB, AppCentre, Now, staff_session
@@ -35,7 +36,7 @@ def _page(request: Request, db, user, case, *, now, form=None, errors=None, stat
 
 @router.get("/{case_id}/afgoerelser")
 def show_case_decisions(request: Request, db: DB, now: Now, user: Counsellor, case_id: int):
-    case = service.get_case(db, case_id)
+    case = cases.get_case(db, case_id)
     record_access(db, staff=user, case_id=case.id, action="view_decisions", now=now)
     return _page(request, db, user, case, now=now)
 
@@ -46,7 +47,7 @@ def make_case_decision(
     treatment_type: Short = "", legal_basis: Short = "", rules_applied: Text = "", considerations: Text = "",
     key_facts: Text = "", replaces_id: Short = "",
 ):
-    case = service.get_case(db, case_id)
+    case = cases.get_case(db, case_id)
     form = {"treatment_type": treatment_type, "legal_basis": legal_basis, "rules_applied": rules_applied,
             "considerations": considerations, "key_facts": key_facts, "replaces_id": replaces_id}
     replaces_number = form_number(replaces_id)
@@ -72,7 +73,7 @@ def make_case_decision(
 def show_decision_letter(request: Request, db: DB, now: Now, centre: AppCentre, user: Counsellor, case_id: int,
                          decision_id: int):
     """The decision as a letter to print and post, for a citizen who cannot use Min side."""
-    case = service.get_case(db, case_id)
+    case = cases.get_case(db, case_id)
     decision = service.get_case_decision(db, case_id=case.id, decision_id=decision_id)
     record_access(db, staff=user, case_id=case.id, action="decision_letter", now=now, detail=f"decision {decision.id}")
     return render(request, "staff/decisions/letter.html", {
@@ -85,7 +86,7 @@ def show_decision_letter(request: Request, db: DB, now: Now, centre: AppCentre, 
 @router.post("/{case_id}/afgoerelser/{decision_id}/post")
 def record_sent_by_post(request: Request, db: DB, now: Now, centre: AppCentre, user: Counsellor, case_id: int,
                         decision_id: int, posted_on: Short = ""):
-    case = service.get_case(db, case_id)
+    case = cases.get_case(db, case_id)
     decision = service.get_case_decision(db, case_id=case.id, decision_id=decision_id)
     try:
         service.record_sent_by_post(db, case=case, decision=decision, posted_on=form_date(posted_on),

@@ -110,9 +110,6 @@ def get_plan(db: Session, case_id: int) -> TreatmentPlan | None:
     return db.exec(select(TreatmentPlan).where(TreatmentPlan.case_id == case_id)).first()
 
 
-get_case = cases.get_case  # kept as this module's name for its callers
-
-
 def goals_for(db: Session, plan_id: int) -> list[PlanGoal]:
     return list(db.exec(select(PlanGoal).where(PlanGoal.plan_id == plan_id).order_by(PlanGoal.id)))
 
@@ -157,7 +154,7 @@ def create_plan(db: Session, *, case_id: int, staff, treatment_form: str, aim: s
                 under_30: bool, now: datetime) -> TreatmentPlan:
     """Write the first plan for a case: version 1, first revision due in 3 months."""
     medical_csv = _check_plan_fields(treatment_form, aim, medical)
-    get_case(db, case_id)
+    cases.get_case(db, case_id)
     plan = TreatmentPlan(case_id=case_id, treatment_form=treatment_form, aim=aim, medical=medical_csv,
                          under_30=under_30, version_no=1, last_revised_at=now,
                          next_revision_on=next_revision_date(now), created_at=now)
@@ -428,7 +425,7 @@ def discharge_case(db: Session, *, case_id: int, reason: str, note: str, decline
     the citizen may decline them (they are then kept as declined, not left open)."""
     if reason not in {r.value for r in DischargeReason}:
         raise PlanError("reason", N_("Vælg årsagen til udskrivningen."))
-    get_case(db, case_id)
+    cases.get_case(db, case_id)
     note = (note or "").strip()
     if len(note) > 500:
         raise PlanError("note", N_("Noten er for lang. Skriv højst 500 tegn."))
@@ -499,7 +496,7 @@ class PlanOverview:
 
 def plan_overview(db: Session, *, case_id: int, today: date) -> PlanOverview:
     """Everything the staff plan page and the citizen's plan page show, for one case."""
-    case = get_case(db, case_id)
+    case = cases.get_case(db, case_id)
     plan = get_plan(db, case_id)
     goals = goals_for(db, plan.id) if plan else []
     return PlanOverview(

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 
 from app.audit.service import record_access
+from app.cases import service as cases
 from app.cases.panels import Panel
 from app.core.clock import local_date
 from app.core.deps import DB, Now, staff_session
@@ -50,7 +51,7 @@ def _plan_page(request, db, user, now, case_id, *, form=None, errors=None, statu
 
 @router.get("/sager/{case_id}/plan")
 def show_plan(request: Request, db: DB, now: Now, user: Counsellor, case_id: int):
-    service.get_case(db, case_id)
+    cases.get_case(db, case_id)
     record_access(db, staff=user, case_id=case_id, action="view_plan", now=now)
     return _plan_page(request, db, user, now, case_id)
 
@@ -62,7 +63,7 @@ def save_plan(
     medical: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
 ):
     """Write the first plan, or revise it (a new version, next revision date)."""
-    service.get_case(db, case_id)
+    cases.get_case(db, case_id)
     plan = service.get_plan(db, case_id)
     fields = dict(treatment_form=treatment_form, aim=aim, medical=medical, under_30=under_30 == "1")
     try:
@@ -174,7 +175,7 @@ def _discharge_page(request, db, user, now, case_id, *, form=None, errors=None, 
 
 @router.get("/sager/{case_id}/udskrivning")
 def show_discharge(request: Request, db: DB, now: Now, user: Counsellor, case_id: int):
-    service.get_case(db, case_id)
+    cases.get_case(db, case_id)
     record_access(db, staff=user, case_id=case_id, action="view_discharge", now=now)
     return _discharge_page(request, db, user, now, case_id)
 
