@@ -84,6 +84,10 @@ class House:
         return _all(self.domains, "staff_case_panels")
 
     @property
+    def decision_page_panels(self) -> tuple:
+        return _all(self.domains, "decision_page_panels")
+
+    @property
     def export_sections(self) -> tuple:
         return _all(self.domains, "export_sections")
 

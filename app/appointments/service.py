@@ -55,11 +55,11 @@ def _parse_start(day: str, time: str) -> datetime:
 
 def book_appointment(
     db: Session, *, case_id: int, staff_id: int | None, kind: str, day: str, time: str, duration_minutes: str,
-    location: str, video_url: str, starts_treatment: bool, note: str, now: datetime,
+    location: str, video_url: str, starts_treatment: bool, note: str, discharged_at: datetime | None, now: datetime,
 ) -> Appointment:
-    """Book an appointment at a Copenhagen wall-clock time. One after the discharge is a follow-up appointment."""
-    from app.plans.service import get_discharge
-
+    """Book an appointment at a Copenhagen wall-clock time. One from the case's discharge on is a follow-up
+    appointment: the caller passes when the case was discharged (plans owns discharges, see
+    plans.service.book_case_appointment), so this domain needs nothing from plans."""
     cases.get_case(db, case_id)
     if kind not in {k.value for k in AppointmentKind}:
         raise AppointmentError("kind", N_("Vælg hvilken slags aftale det er."))
@@ -80,8 +80,7 @@ def book_appointment(
     else:
         video_url = ""
     location = (location or "").strip()[:200]
-    discharge = get_discharge(db, case_id)
-    in_follow_up = discharge is not None and starts_at >= discharge.created_at
+    in_follow_up = discharged_at is not None and starts_at >= discharged_at
     appointment = Appointment(case_id=case_id, staff_id=staff_id, kind=kind, starts_at=starts_at,
                               duration_minutes=duration, location=location, video_url=video_url or None,
                               starts_treatment=starts_treatment, in_follow_up=in_follow_up,

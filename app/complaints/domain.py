@@ -14,6 +14,7 @@ DOMAIN = Domain(
     staff_routers=(staff.router,),
     min_side_panels=(MinSidePanel(panels.complaints_panel, probes={"complaints": rows_of_case(Complaint)}),),
     staff_case_panels=(panels.staff_complaints_panel,),
+    decision_page_panels=(panels.decisions_page_complaints,),
     case_file_sections=(case_file.complaint_section, case_file.decisions_section),
     retention_holds=(Named("open-complaint", service.cases_with_open_complaints),),
     menu_items=(MenuItem.of("/personale/klager", N_("Klager"), COUNSELLING, order=300),),

@@ -1,4 +1,4 @@
-"""Complaints on Min side (status at every step) and on the staff's case page."""
+"""Complaints on Min side (status at every step), on the staff's case page and on a case's decisions page."""
 
 from __future__ import annotations
 
@@ -29,3 +29,9 @@ def staff_complaints_panel(db, case, now) -> Panel | None:
     if not rows:
         return None
     return Panel("staff/complaints/_panel.html", {"complaints": rows, "labels": service.STATUS_LABELS}, order=55)
+
+
+def decisions_page_complaints(db, case, now) -> Panel:
+    """The complaints in a case, on its decisions page (shown also when there are none: where to register one)."""
+    return Panel("staff/complaints/_decisions_page.html", {"case": case, "complaints": service.complaints_for_case(db, case.id)},
+                 order=10)

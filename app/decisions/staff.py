@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Form, Request
 
 from app.audit.service import record_access
 from app.cases import service as cases
-from app.complaints import service as complaints
+from app.cases.panels import build_staff_panels
 from app.core.input_guard import form_date, form_number
 from app.core.deps import DB, AppCentre, Now, staff_session
 from app.core.i18n import N_, format_day
@@ -27,7 +27,7 @@ def _page(request: Request, db, user, case, *, now, form=None, errors=None, stat
     return render(request, "staff/decisions/case_decisions.html", {
         "user": user, "role_labels": ROLE_LABELS, "case": case,
         "decisions": service.decisions_for_case(db, case.id),
-        "complaints": complaints.complaints_for_case(db, case.id),
+        "panels": build_staff_panels(db, case, now, request.app.state.house.decision_page_panels),
         "treatment_labels": service.TREATMENT_LABELS, "basis_labels": service.LEGAL_BASIS_LABELS,
         "deadline": service.complaint_deadline, "form": form or {}, "errors": errors or {},
         "may_send_by_post": service.may_send_by_post, "today": format_day(now),

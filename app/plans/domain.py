@@ -4,7 +4,7 @@ from app.appointments.models import Appointment
 from app.cases.panels import rows_of_case
 from app.core.domain import Domain, MenuItem, MinSidePanel, Named
 from app.core.i18n import N_
-from app.plans import demo, integrations, public, staff
+from app.plans import demo, integrations, public, staff, staff_appointments
 from app.plans.models import (
     Discharge, FollowUp, GiftCard, GoalComment, PlanGoal, PlanVersion, TreatmentPlan,
 )
@@ -14,7 +14,7 @@ DOMAIN = Domain(
     "plans",
     models=(TreatmentPlan, PlanVersion, PlanGoal, GoalComment, Discharge, FollowUp, GiftCard),
     routers=(public.router,),
-    staff_routers=(staff.router,),
+    staff_routers=(staff.router, staff_appointments.router),
     min_side_panels=(MinSidePanel(public.plan_panel, probes={
         "plan": rows_of_case(TreatmentPlan), "appointments": rows_of_case(Appointment),
     }),),

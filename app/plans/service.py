@@ -14,6 +14,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from app.appointments import service as appointments
 from app.appointments.models import Appointment, Attendance
 from app.cases import service as cases
 from app.cases.models import CitizenCase
@@ -417,6 +418,13 @@ def follow_up_dates(discharged_on: date) -> dict[int, date]:
 
 def get_discharge(db: Session, case_id: int) -> Discharge | None:
     return db.exec(select(Discharge).where(Discharge.case_id == case_id)).first()
+
+
+def book_case_appointment(db: Session, *, case_id: int, now: datetime, **booking) -> Appointment:
+    """Book an appointment on a case; one from the discharge on is a follow-up (earns no gift card)."""
+    discharge = get_discharge(db, case_id)
+    return appointments.book_appointment(db, case_id=case_id, now=now,
+                                         discharged_at=discharge.created_at if discharge else None, **booking)
 
 
 def discharge_case(db: Session, *, case_id: int, reason: str, note: str, declines_follow_up: bool, staff,

@@ -1,4 +1,5 @@
-"""Staff pages for a case's appointments: book one, mark attendance."""
+"""Staff pages for a case's appointments: book one, mark attendance, move one; with the MOVE gift cards
+they earn. Here, not in appointments/, because the page shows plan data (a plan lists appointments)."""
 
 from __future__ import annotations
 
@@ -48,8 +49,8 @@ def book_appointment(request: Request, db: DB, now: Now, user: AnyStaff, case_id
     fields = dict(kind=kind, day=day, time=time, duration_minutes=duration_minutes, location=location,
                   video_url=video_url, note=note)
     try:
-        service.book_appointment(db, case_id=case_id, staff_id=user.id, starts_treatment=starts_treatment == "1",
-                                 now=now, **fields)
+        plans.book_case_appointment(db, case_id=case_id, staff_id=user.id,
+                                    starts_treatment=starts_treatment == "1", now=now, **fields)
     except service.AppointmentError as err:
         return _page(request, db, user, now, case_id, form={**fields, "starts_treatment": starts_treatment},
                      errors={err.field: err.message}, status=422)
