@@ -14,19 +14,6 @@ from app.core.clock import local_datetime
 from app.core.errors import NotFound
 from app.core.i18n import N_
 
-KIND_LABELS = {
-    AppointmentKind.individual: N_("Samtale"),
-    AppointmentKind.group: N_("Gruppe"),
-    AppointmentKind.video: N_("Videosamtale"),
-    AppointmentKind.medical: N_("Lægekonsultation"),
-}
-ATTENDANCE_LABELS = {
-    Attendance.planned: N_("Planlagt"),
-    Attendance.attended: N_("Mødt"),
-    Attendance.no_show: N_("Udeblevet uden afbud"),
-    Attendance.cancelled_in_time: N_("Aflyst med afbud"),
-    Attendance.cancelled_by_centre: N_("Aflyst af centret"),
-}
 # What staff mark after (or, for cancellations, before) the appointment.
 MARKABLE = (Attendance.attended, Attendance.no_show, Attendance.cancelled_in_time, Attendance.cancelled_by_centre)
 

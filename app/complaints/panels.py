@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from app.cases.panels import Panel
 from app.complaints import service
-from app.decisions import service as decisions
 from app.decisions.models import Decision
 
 
@@ -18,7 +17,7 @@ def complaints_panel(db, case, now, found) -> Panel | None:
     if not rows:
         return None
     return Panel("public/complaints/_panel.html", {
-        "rows": _with_decisions(db, rows), "treatment_labels": decisions.TREATMENT_LABELS,
+        "rows": _with_decisions(db, rows),
         "outcomes": service.OUTCOMES, "forwarding_deadline": service.forwarding_deadline,
         "block": lambda c: service.forwarding_block(db, c),
     }, order=55)
@@ -28,7 +27,7 @@ def staff_complaints_panel(db, case, now) -> Panel | None:
     rows = service.complaints_for_case(db, case.id)
     if not rows:
         return None
-    return Panel("staff/complaints/_panel.html", {"complaints": rows, "labels": service.STATUS_LABELS}, order=55)
+    return Panel("staff/complaints/_panel.html", {"complaints": rows}, order=55)
 
 
 def decisions_page_complaints(db, case, now) -> Panel:

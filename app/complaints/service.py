@@ -23,17 +23,17 @@ from sqlmodel import Session, select
 from app.cases.models import CitizenCase
 from app.core import deadlines
 from app.core.clock import local_date
-from app.complaints.models import Complaint
+from app.complaints.models import Complaint, ComplaintStatus
 from app.core.errors import NotFound
 from app.core.i18n import N_
 from app.decisions import service as decisions
 from app.decisions.models import Decision, LegalBasis
 
-RECEIVED = "received"
-CHANGED = "changed"
-UPHELD = "upheld"
-FORWARDED = "forwarded"
-RESOLVED = "resolved"
+RECEIVED = ComplaintStatus.received.value
+CHANGED = ComplaintStatus.changed.value
+UPHELD = ComplaintStatus.upheld.value
+FORWARDED = ComplaintStatus.forwarded.value
+RESOLVED = ComplaintStatus.resolved.value
 
 TRANSITIONS = frozenset({
     (RECEIVED, CHANGED),
@@ -41,14 +41,6 @@ TRANSITIONS = frozenset({
     (UPHELD, FORWARDED),
     (FORWARDED, RESOLVED),
 })
-
-STATUS_LABELS = {
-    RECEIVED: N_("Modtaget"),
-    CHANGED: N_("Genvurderet – afgørelsen er ændret"),
-    UPHELD: N_("Genvurderet – afgørelsen er fastholdt"),
-    FORWARDED: N_("Sendt til Ankestyrelsen"),
-    RESOLVED: N_("Ankestyrelsen har afgjort klagen"),
-}
 
 CHANNELS = {
     "portal": N_("Min side"),

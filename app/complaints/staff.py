@@ -19,7 +19,6 @@ from app.core.web import render, see_other
 from app.decisions import service as decisions
 from app.decisions.models import Decision
 from app.staff.deps import Counsellor
-from app.staff.models import ROLE_LABELS
 
 router = APIRouter(prefix="/personale", dependencies=[Depends(staff_session)])
 
@@ -28,15 +27,14 @@ Short = Annotated[str, Form(max_length=40)]
 
 
 def _labels() -> dict:
-    return {"status_labels": service.STATUS_LABELS, "channels": service.CHANNELS, "outcomes": service.OUTCOMES,
-            "treatment_labels": decisions.TREATMENT_LABELS, "basis_labels": decisions.LEGAL_BASIS_LABELS}
+    return {"channels": service.CHANNELS, "outcomes": service.OUTCOMES}
 
 
 @router.get("/klager")
 def list_complaints(request: Request, db: DB, now: Now, user: Counsellor):
     record_access(db, staff=user, case_id=None, action="list_complaints", now=now)
     return render(request, "staff/complaints/list.html", {
-        "user": user, "role_labels": ROLE_LABELS, "today": local_date(now),
+        "user": user, "today": local_date(now),
         "open": service.open_complaints(db, now=now), "closed": service.recently_closed(db, now=now), **_labels(),
     })
 
@@ -45,7 +43,7 @@ def _detail(request: Request, db, user, complaint, now, *, form=None, errors=Non
     case = cases.get_case(db, complaint.case_id)
     decision = db.get(Decision, complaint.decision_id) if complaint.decision_id else None
     return render(request, "staff/complaints/detail.html", {
-        "user": user, "role_labels": ROLE_LABELS, "complaint": complaint, "case": case, "decision": decision,
+        "user": user, "complaint": complaint, "case": case, "decision": decision,
         "new_decision": db.get(Decision, complaint.new_decision_id) if complaint.new_decision_id else None,
         "block": service.forwarding_block(db, complaint),
         "forwarding_deadline": service.forwarding_deadline(complaint), "today": local_date(now),
@@ -131,7 +129,7 @@ def show_case_file(request: Request, db: DB, now: Now, user: Counsellor, complai
     """The printable case file for Ankestyrelsen: exactly this complaint's case."""
     complaint = _open(db, user, complaint_id, "export", now)
     return render(request, "staff/complaints/case_file.html", {
-        "user": user, "role_labels": ROLE_LABELS, "complaint": complaint,
+        "user": user, "complaint": complaint,
         "case": cases.get_case(db, complaint.case_id), "sections": build_case_file(db, complaint, now, request.app.state.house.case_file_sections),
         "printed_at": now, **_labels(),
     })
@@ -139,7 +137,7 @@ def show_case_file(request: Request, db: DB, now: Now, user: Counsellor, complai
 
 def _register_page(request: Request, db, user, case, now, *, form=None, errors=None, status=200):
     return render(request, "staff/complaints/register.html", {
-        "user": user, "role_labels": ROLE_LABELS, "case": case, "options": service.complaint_options(db, case.id),
+        "user": user, "case": case, "options": service.complaint_options(db, case.id),
         "staff_channels": service.STAFF_CHANNELS, "today": local_date(now),
         "form": form or {"channel": "phone", "received_on": local_date(now).isoformat()}, "errors": errors or {},
         **_labels(),

@@ -62,5 +62,6 @@ class Domain:
     retention_holds: tuple[Named, ...] = ()  # fn(db, now) -> case ids kept for now
     jobs: tuple[Named, ...] = ()  # fn(db, *, now, config, house) -> rows queued
     menu_items: tuple[MenuItem, ...] = ()
+    label_enums: tuple[type, ...] = ()  # LabelledEnums templates show: `value|label(Name)` (app.core.labels)
     demo_loaders: tuple[Callable, ...] = ()  # fn(db, now) -> lines to print
     commands: tuple[Callable, ...] = ()  # fn(subparsers): adds `python -m app <command>`

@@ -15,7 +15,6 @@ from app.core.i18n import N_, format_day
 from app.core.web import render, see_other
 from app.decisions import service
 from app.staff.deps import Counsellor
-from app.staff.models import ROLE_LABELS
 
 router = APIRouter(prefix="/personale/sager", dependencies=[Depends(staff_session)])
 
@@ -25,10 +24,9 @@ Short = Annotated[str, Form(max_length=40)]
 
 def _page(request: Request, db, user, case, *, now, form=None, errors=None, status=200):
     return render(request, "staff/decisions/case_decisions.html", {
-        "user": user, "role_labels": ROLE_LABELS, "case": case,
+        "user": user, "case": case,
         "decisions": service.decisions_for_case(db, case.id),
         "panels": build_staff_panels(db, case, now, request.app.state.house.decision_page_panels),
-        "treatment_labels": service.TREATMENT_LABELS, "basis_labels": service.LEGAL_BASIS_LABELS,
         "deadline": service.complaint_deadline, "form": form or {}, "errors": errors or {},
         "may_send_by_post": service.may_send_by_post, "today": format_day(now),
     }, status=status)
@@ -77,8 +75,7 @@ def show_decision_letter(request: Request, db: DB, now: Now, centre: AppCentre, 
     decision = service.get_case_decision(db, case_id=case.id, decision_id=decision_id)
     record_access(db, staff=user, case_id=case.id, action="decision_letter", now=now, detail=f"decision {decision.id}")
     return render(request, "staff/decisions/letter.html", {
-        "user": user, "role_labels": ROLE_LABELS, "case": case, "d": decision, "centre": centre, "now": now,
-        "treatment_labels": service.TREATMENT_LABELS, "basis_labels": service.LEGAL_BASIS_LABELS,
+        "user": user, "case": case, "d": decision, "centre": centre, "now": now,
         "last_day": service.complaint_deadline(decision),
     })
 

@@ -6,7 +6,8 @@ from app.core.domain import Domain, MenuItem, MinSidePanel, Named
 from app.core.i18n import N_
 from app.plans import demo, integrations, public, staff, staff_appointments
 from app.plans.models import (
-    Discharge, FollowUp, GiftCard, GoalComment, PlanGoal, PlanVersion, TreatmentPlan,
+    Aim, Discharge, DischargeReason, FollowUp, FollowUpStatus, GiftCard, GoalComment, GoalStatus, LifeArea, Medical,
+    PlanGoal, PlanVersion, Proposal, TreatmentForm, TreatmentPlan,
 )
 from app.staff.deps import COUNSELLING, RECEPTION_UP
 
@@ -27,5 +28,6 @@ DOMAIN = Domain(
         MenuItem.of("/personale/opfoelgning", N_("Opfølgning"), COUNSELLING, order=310),
         MenuItem.of("/personale/gavekort", N_("MOVE-gavekort"), RECEPTION_UP, order=320),
     ),
+    label_enums=(TreatmentForm, Aim, Medical, LifeArea, GoalStatus, Proposal, DischargeReason, FollowUpStatus),
     demo_loaders=(demo.load_plan_demo,),
 )

@@ -514,7 +514,8 @@ def plan_overview(db: Session, *, case_id: int, today: date) -> PlanOverview:
     )
 
 
-LABELS_BY_FIELD = {
-    "treatment_form": "forms", "aim": "aims", "medical": "medical", "goal.life_area": "areas",
-    "goal.status": "statuses",
+# The enum whose labels show a version's field (the versions page).
+ENUM_OF_FIELD = {
+    "treatment_form": TreatmentForm, "aim": Aim, "medical": Medical, "goal.life_area": LifeArea,
+    "goal.status": GoalStatus,
 }

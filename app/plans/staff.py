@@ -16,10 +16,8 @@ from app.core.errors import NotFound
 from app.core.i18n import N_
 from app.core.web import render, see_other
 from app.plans import service
-from app.plans.labels import LABELS
 from app.plans.models import Aim, DischargeReason, GoalStatus, LifeArea, Medical, TreatmentForm
 from app.staff.deps import AnyStaff, Counsellor
-from app.staff.models import ROLE_LABELS
 
 router = APIRouter(prefix="/personale", dependencies=[Depends(staff_session)])
 
@@ -35,8 +33,8 @@ OPTIONS = {
 
 
 def _page(request, user, template, ctx, status=200):
-    return render(request, template, {"user": user, "role_labels": ROLE_LABELS, "labels": LABELS,
-                                      "options": OPTIONS, **ctx}, status=status)
+    return render(request, template, {"user": user, "options": OPTIONS, **ctx},
+                  status=status)
 
 
 def _plan_page(request, db, user, now, case_id, *, form=None, errors=None, status=200):
@@ -151,7 +149,7 @@ def show_plan_versions(request: Request, db: DB, now: Now, user: Counsellor, cas
     record_access(db, staff=user, case_id=case_id, action="view_plan", now=now, detail="versions")
     return _page(request, user, "staff/plans/versions.html", {
         "o": overview, "case": overview.case, "old": old, "new": new, "changes": service.compare_versions(old, new),
-        "label_for": service.LABELS_BY_FIELD,
+        "enum_of_field": service.ENUM_OF_FIELD,
     })
 
 
@@ -244,4 +242,4 @@ def hand_out_gift_card(request: Request, db: DB, now: Now, user: AnyStaff, case_
 def plan_staff_panel(db, case, now):
     """The plan, appointments and discharge in short, on the staff case page."""
     overview = service.plan_overview(db, case_id=case.id, today=local_date(now))
-    return Panel("staff/plans/_panel.html", {"o": overview, "labels": LABELS}, order=30)
+    return Panel("staff/plans/_panel.html", {"o": overview}, order=30)

@@ -15,9 +15,7 @@ from app.core.deps import DB, Now, staff_session
 from app.core.i18n import N_
 from app.core.web import render, see_other
 from app.plans import service as plans
-from app.plans.labels import LABELS
 from app.staff.deps import AnyStaff
-from app.staff.models import ROLE_LABELS
 
 router = APIRouter(prefix="/personale", dependencies=[Depends(staff_session)])
 
@@ -28,7 +26,7 @@ def _page(request, db, user, now, case_id, *, form=None, errors=None, status=200
     case = cases.get_case(db, case_id)
     earned, given = plans.cards_for_case(db, case_id)
     return render(request, "staff/appointments/appointments.html", {
-        "user": user, "role_labels": ROLE_LABELS, "labels": LABELS, "case": case,
+        "user": user, "case": case,
         "appointments": service.list_for_case(db, case_id), "kinds": [k.value for k in AppointmentKind],
         "markable": [a.value for a in service.MARKABLE], "now": now, "earned": earned, "given": given,
         "form": form or {"kind": "individual", "duration_minutes": "60"}, "errors": errors or {},

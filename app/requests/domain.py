@@ -6,7 +6,8 @@ from app.core.domain import Domain, MenuItem, MinSidePanel, Named
 from app.core.i18n import N_
 from app.messages import service as messages
 from app.requests import case_file, demo, digest, public, service, staff
-from app.requests.models import TreatmentRequest
+from app.requests.guarantee import GuaranteeState
+from app.requests.models import Area, Contact, HelpWanted, RequestStatus, TreatmentRequest
 from app.staff.deps import COUNSELLING
 
 DOMAIN = Domain(
@@ -24,6 +25,7 @@ DOMAIN = Domain(
     ),
     case_file_sections=(case_file.requests_section, case_file.messages_section),
     digest_sections=(digest.requests_near_deadline,),
+    label_enums=(Area, HelpWanted, Contact, RequestStatus, GuaranteeState),
     menu_items=(MenuItem.of("/personale/indbakke", N_("Indbakke"), COUNSELLING, order=20),),
     demo_loaders=(demo.load_demo_requests,),
     purge_rules=(Named("request_source_tags", service.forget_old_source_tags),),

@@ -19,16 +19,10 @@ from app.core.i18n import N_
 from app.core.web import render, see_other
 from app.messages import service as messages
 from app.requests import service
-from app.requests.guarantee import STATE_LABELS
-from app.requests.models import AREA_LABELS, CONTACT_LABELS, HELP_LABELS, STATUS_LABELS, Area, RequestStatus
+from app.requests.models import Area, RequestStatus
 from app.staff.deps import Counsellor
-from app.staff.models import ROLE_LABELS
 
 router = APIRouter(prefix="/personale", dependencies=[Depends(staff_session)])
-
-
-LABELS = {"areas": AREA_LABELS, "help": HELP_LABELS, "contacts": CONTACT_LABELS, "statuses": STATUS_LABELS,
-          "states": STATE_LABELS, "role_labels": ROLE_LABELS}
 
 
 def _date(value: str) -> date | None:
@@ -56,7 +50,7 @@ def show_inbox(request: Request, db: DB, now: Now, user: Counsellor, area: str =
     return render(request, "staff/requests/inbox.html", {
         "user": user, "rows": inbox.rows, "inbox": inbox, "filters": filters,
         "page_url": lambda n: "/personale/indbakke?" + urlencode({**{k: v for k, v in filters.items() if v}, "side": n}),
-        "unread_total": messages.unread_total_for_staff(db), "several": service.sources_with_several(db), **LABELS,
+        "unread_total": messages.unread_total_for_staff(db), "several": service.sources_with_several(db),
     })
 
 
@@ -88,7 +82,7 @@ def _case_page(request, db, now, user, case, *, errors=None, form=None, status=2
         "user": user, "case": case, "rows": [{"req": r, "g": guarantees[r.id]} for r in reqs],
         "messages": messages.thread(db, case.id), "panels": build_staff_panels(db, case, now, request.app.state.house.staff_case_panels),
         "counsellors": service.counsellors(db), "errors": errors or {}, "form": form or {},
-        "status_values": [s.value for s in RequestStatus], "area_values": [a.value for a in Area], **LABELS,
+        "status_values": [s.value for s in RequestStatus], "area_values": [a.value for a in Area],
     }, status=status)
 
 
@@ -104,7 +98,7 @@ def show_case(request: Request, db: DB, now: Now, user: Counsellor, case_id: int
 def _thread_block(request, db, user, case, *, errors=None, sent=False):
     return render(request, "staff/requests/case.html", {
         "user": user, "case": case, "messages": messages.thread(db, case.id), "errors": errors or {}, "form": {},
-        "sent": sent, **LABELS}, block="thread")
+        "sent": sent}, block="thread")
 
 
 @router.post("/sager/{case_id}/beskeder")
@@ -193,7 +187,7 @@ def register_new_request(request: Request, db: DB, now: Now, user: Counsellor, c
 def confirm_reissue_code(request: Request, db: DB, now: Now, user: Counsellor, case_id: int):
     case = _case(db, case_id)
     record_access(db, staff=user, case_id=case.id, action="view_case", now=now, detail="reissue code page")
-    return render(request, "staff/requests/reissue.html", {"user": user, "case": case, "code": None, **LABELS})
+    return render(request, "staff/requests/reissue.html", {"user": user, "case": case, "code": None})
 
 
 @router.post("/sager/{case_id}/ny-kode")
@@ -203,4 +197,4 @@ def reissue_code(request: Request, db: DB, now: Now, user: Counsellor, case_id: 
     case = _case(db, case_id)
     code = cases.reissue_code(db, case, now=now)
     record_access(db, staff=user, case_id=case.id, action="reissue_code", now=now)
-    return render(request, "staff/requests/reissue.html", {"user": user, "case": case, "code": code, **LABELS})
+    return render(request, "staff/requests/reissue.html", {"user": user, "case": case, "code": code})
