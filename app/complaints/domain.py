@@ -2,7 +2,7 @@
 
 from app.cases.panels import rows_of_case
 from app.complaints import case_file, panels, public, service, staff
-from app.complaints.models import Complaint, ComplaintStatus
+from app.complaints.models import Complaint, ComplaintChannel, ComplaintOutcome, ComplaintStatus
 from app.core.domain import Domain, MenuItem, MinSidePanel, Named
 from app.core.i18n import N_
 from app.staff.deps import COUNSELLING
@@ -17,6 +17,6 @@ DOMAIN = Domain(
     decision_page_panels=(panels.decisions_page_complaints,),
     case_file_sections=(case_file.complaint_section, case_file.decisions_section),
     retention_holds=(Named("open-complaint", service.cases_with_open_complaints),),
-    label_enums=(ComplaintStatus,),
+    label_enums=(ComplaintStatus, ComplaintChannel, ComplaintOutcome),
     menu_items=(MenuItem.of("/personale/klager", N_("Klager"), COUNSELLING, order=300),),
 )

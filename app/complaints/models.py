@@ -24,6 +24,24 @@ class ComplaintStatus(LabelledEnum):
     resolved = "resolved", N_("Ankestyrelsen har afgjort klagen")
 
 
+class ComplaintChannel(LabelledEnum):
+    """How a complaint reached the centre."""
+
+    portal = "portal", N_("Min side")
+    phone = "phone", N_("Telefon")
+    letter = "letter", N_("Brev eller e-mail")
+    in_person = "in_person", N_("Personligt fremmøde")
+
+
+class ComplaintOutcome(LabelledEnum):
+    """Ankestyrelsen's possible outcomes."""
+
+    upheld = "upheld", N_("Stadfæstet – afgørelsen står ved magt")
+    changed = "changed", N_("Ændret")
+    remitted = "remitted", N_("Hjemvist – sendt tilbage til fornyet behandling")
+    dismissed = "dismissed", N_("Afvist")
+
+
 class Complaint(SQLModel, table=True):
     __tablename__ = "complaint"
     __table_args__ = (

@@ -18,7 +18,7 @@ def complaints_panel(db, case, now, found) -> Panel | None:
         return None
     return Panel("public/complaints/_panel.html", {
         "rows": _with_decisions(db, rows),
-        "outcomes": service.OUTCOMES, "forwarding_deadline": service.forwarding_deadline,
+        "forwarding_deadline": service.forwarding_deadline,
         "block": lambda c: service.forwarding_block(db, c),
     }, order=55)
 

@@ -26,16 +26,12 @@ Text = Annotated[str, Form(max_length=8000)]
 Short = Annotated[str, Form(max_length=40)]
 
 
-def _labels() -> dict:
-    return {"channels": service.CHANNELS, "outcomes": service.OUTCOMES}
-
-
 @router.get("/klager")
 def list_complaints(request: Request, db: DB, now: Now, user: Counsellor):
     record_access(db, staff=user, case_id=None, action="list_complaints", now=now)
     return render(request, "staff/complaints/list.html", {
         "user": user, "today": local_date(now),
-        "open": service.open_complaints(db, now=now), "closed": service.recently_closed(db, now=now), **_labels(),
+        "open": service.open_complaints(db, now=now), "closed": service.recently_closed(db, now=now),
     })
 
 
@@ -47,7 +43,7 @@ def _detail(request: Request, db, user, complaint, now, *, form=None, errors=Non
         "new_decision": db.get(Decision, complaint.new_decision_id) if complaint.new_decision_id else None,
         "block": service.forwarding_block(db, complaint),
         "forwarding_deadline": service.forwarding_deadline(complaint), "today": local_date(now),
-        "form": form or {}, "errors": errors or {}, **_labels(),
+        "form": form or {}, "errors": errors or {},
     }, status=status)
 
 
@@ -131,7 +127,7 @@ def show_case_file(request: Request, db: DB, now: Now, user: Counsellor, complai
     return render(request, "staff/complaints/case_file.html", {
         "user": user, "complaint": complaint,
         "case": cases.get_case(db, complaint.case_id), "sections": build_case_file(db, complaint, now, request.app.state.house.case_file_sections),
-        "printed_at": now, **_labels(),
+        "printed_at": now,
     })
 
 
@@ -140,7 +136,6 @@ def _register_page(request: Request, db, user, case, now, *, form=None, errors=N
         "user": user, "case": case, "options": service.complaint_options(db, case.id),
         "staff_channels": service.STAFF_CHANNELS, "today": local_date(now),
         "form": form or {"channel": "phone", "received_on": local_date(now).isoformat()}, "errors": errors or {},
-        **_labels(),
     }, status=status)
 
 
