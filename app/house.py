@@ -84,6 +84,19 @@ class House:
         return _all(self.domains, "staff_case_panels")
 
     @property
+    def decision_page_panels(self) -> tuple:
+        return _all(self.domains, "decision_page_panels")
+
+    @property
+    def label_enums(self) -> dict[str, type]:
+        """The enums templates name for labels, by class name (template globals, so a name is one enum)."""
+        enums = _all(self.domains, "label_enums")
+        by_name = {e.__name__: e for e in enums}
+        if len(by_name) != len(enums):
+            raise ValueError(f"two label enums of one name: {sorted(e.__name__ for e in enums)}")
+        return by_name
+
+    @property
     def export_sections(self) -> tuple:
         return _all(self.domains, "export_sections")
 

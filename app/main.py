@@ -142,7 +142,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
         else app.state.read_only_engine.execution_options(isolation_level="AUTOCOMMIT")
     app.state.db_slots = DbSlots(settings.db_concurrency)
     app.state.signer = Signer(settings.secret_key)
-    app.state.templates = build_environments(settings, centre, house.staff_menu)
+    app.state.templates = build_environments(settings, centre, house.staff_menu, house.label_enums)
     configure_notify(settings, centre)
 
     _install_handlers(app)

@@ -14,7 +14,7 @@ from app.core import sessions, throttle
 from app.core.web import render, see_other, translate
 from app.staff import service as staff_service
 from app.staff.deps import Admin, AnyStaff, current_staff
-from app.staff.models import ROLE_LABELS, StaffUser
+from app.staff.models import StaffUser
 from app.staff.session import set_staff_cookie, staff_session, staff_session_password_only
 
 # The second-factor pages are the only staff pages reachable after the password alone.
@@ -103,14 +103,14 @@ def confirm_enrolment(
     token = service.pass_second_factor(db, session, now=now)
     # Shown once, in the answer to the POST: the codes are never stored in clear, so no later GET can.
     response = render(request, "staff/account/recovery_codes.html",
-                      {"user": user, "role_labels": ROLE_LABELS, "codes": codes, "first_time": True})
+                      {"user": user, "codes": codes, "first_time": True})
     return set_staff_cookie(request, response, token)
 
 
 @router.get("/min-konto")
 def show_my_account(request: Request, db: DB, user: AnyStaff):
     return render(request, "staff/account/my_account.html", {
-        "user": user, "role_labels": ROLE_LABELS, "form": {}, "errors": {},
+        "user": user, "form": {}, "errors": {},
         "recovery_left": service.unused_recovery_codes(db, user), "enrolled": service.is_enrolled(user),
     })
 
@@ -128,7 +128,7 @@ def change_my_password(
                                     client_key=client_key(request), now=now, policy=throttle_policy(settings))
     except service.AccountError as err:
         return render(request, "staff/account/my_account.html", {
-            "user": user, "role_labels": ROLE_LABELS, "form": {}, "errors": {err.field: err.message},
+            "user": user, "form": {}, "errors": {err.field: err.message},
             "recovery_left": service.unused_recovery_codes(db, user), "enrolled": service.is_enrolled(user),
         }, status=422)
     return see_other("/personale/min-konto",
@@ -141,13 +141,13 @@ def renew_recovery_codes(request: Request, db: DB, now: Now, user: AnyStaff):
         return see_other("/personale/min-konto")
     codes = service.new_recovery_codes(db, user, now=now)
     return render(request, "staff/account/recovery_codes.html",
-                  {"user": user, "role_labels": ROLE_LABELS, "codes": codes, "first_time": False})
+                  {"user": user, "codes": codes, "first_time": False})
 
 
 @router.get("/sessioner")
 def list_my_sessions(request: Request, db: DB, user: AnyStaff):
     return render(request, "staff/account/sessions.html", {
-        "user": user, "role_labels": ROLE_LABELS,
+        "user": user,
         "sessions": service.own_sessions(db, user, current_token=request.state.staff_token),
     })
 

@@ -1,7 +1,9 @@
 """Appointments between a citizen and a counsellor (not Åben Rådgivning)."""
 
-from app.appointments import public, staff
-from app.appointments.models import Appointment
+from app.appointments import public
+from app.appointments.models import Appointment, AppointmentKind, Attendance
 from app.core.domain import Domain
 
-DOMAIN = Domain("appointments", models=(Appointment,), routers=(public.router,), staff_routers=(staff.router,))
+# The staff pages for a case's appointments show the MOVE gift cards too, so they live in plans/.
+DOMAIN = Domain("appointments", models=(Appointment,), routers=(public.router,),
+                label_enums=(AppointmentKind, Attendance))

@@ -6,28 +6,29 @@ and the plans domain (attendance, MOVE gift cards).
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import Column, Index
 from sqlmodel import Field, SQLModel
 
 from app.core.db import UTCDateTime
+from app.core.i18n import N_
+from app.core.labels import LabelledEnum
 
 
-class AppointmentKind(str, enum.Enum):
-    individual = "individual"
-    group = "group"
-    video = "video"
-    medical = "medical"
+class AppointmentKind(LabelledEnum):
+    individual = "individual", N_("Samtale")
+    group = "group", N_("Gruppe")
+    video = "video", N_("Videosamtale")
+    medical = "medical", N_("Lægekonsultation")
 
 
-class Attendance(str, enum.Enum):
-    planned = "planned"
-    attended = "attended"
-    no_show = "no_show"  # did not come and did not cancel
-    cancelled_in_time = "cancelled_in_time"  # the citizen cancelled beforehand
-    cancelled_by_centre = "cancelled_by_centre"
+class Attendance(LabelledEnum):
+    planned = "planned", N_("Planlagt")
+    attended = "attended", N_("Mødt")
+    no_show = "no_show", N_("Udeblevet uden afbud")  # did not come and did not cancel
+    cancelled_in_time = "cancelled_in_time", N_("Aflyst med afbud")  # the citizen cancelled beforehand
+    cancelled_by_centre = "cancelled_by_centre", N_("Aflyst af centret")
 
 
 class Appointment(SQLModel, table=True):

@@ -8,24 +8,12 @@ from urllib.parse import urlparse
 from sqlmodel import Session, select
 
 from app.appointments.models import Appointment, AppointmentKind, Attendance
+from app.cases import service as cases
 from app.core.calendar import event_ics
 from app.core.clock import local_datetime
 from app.core.errors import NotFound
 from app.core.i18n import N_
 
-KIND_LABELS = {
-    AppointmentKind.individual: N_("Samtale"),
-    AppointmentKind.group: N_("Gruppe"),
-    AppointmentKind.video: N_("Videosamtale"),
-    AppointmentKind.medical: N_("Lægekonsultation"),
-}
-ATTENDANCE_LABELS = {
-    Attendance.planned: N_("Planlagt"),
-    Attendance.attended: N_("Mødt"),
-    Attendance.no_show: N_("Udeblevet uden afbud"),
-    Attendance.cancelled_in_time: N_("Aflyst med afbud"),
-    Attendance.cancelled_by_centre: N_("Aflyst af centret"),
-}
 # What staff mark after (or, for cancellations, before) the appointment.
 MARKABLE = (Attendance.attended, Attendance.no_show, Attendance.cancelled_in_time, Attendance.cancelled_by_centre)
 
@@ -54,12 +42,12 @@ def _parse_start(day: str, time: str) -> datetime:
 
 def book_appointment(
     db: Session, *, case_id: int, staff_id: int | None, kind: str, day: str, time: str, duration_minutes: str,
-    location: str, video_url: str, starts_treatment: bool, note: str, now: datetime,
+    location: str, video_url: str, starts_treatment: bool, note: str, discharged_at: datetime | None, now: datetime,
 ) -> Appointment:
-    """Book an appointment at a Copenhagen wall-clock time. One after the discharge is a follow-up appointment."""
-    from app.plans.service import get_case, get_discharge
-
-    get_case(db, case_id)
+    """Book an appointment at a Copenhagen wall-clock time. One from the case's discharge on is a follow-up
+    appointment: the caller passes when the case was discharged (plans owns discharges, see
+    plans.service.book_case_appointment), so this domain needs nothing from plans."""
+    cases.get_case(db, case_id)
     if kind not in {k.value for k in AppointmentKind}:
         raise AppointmentError("kind", N_("Vælg hvilken slags aftale det er."))
     starts_at = _parse_start(day, time)
@@ -79,8 +67,7 @@ def book_appointment(
     else:
         video_url = ""
     location = (location or "").strip()[:200]
-    discharge = get_discharge(db, case_id)
-    in_follow_up = discharge is not None and starts_at >= discharge.created_at
+    in_follow_up = discharged_at is not None and starts_at >= discharged_at
     appointment = Appointment(case_id=case_id, staff_id=staff_id, kind=kind, starts_at=starts_at,
                               duration_minutes=duration, location=location, video_url=video_url or None,
                               starts_treatment=starts_treatment, in_follow_up=in_follow_up,

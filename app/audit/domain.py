@@ -2,7 +2,7 @@
 
 from app.audit import panels
 from app.audit.models import AccessLogEntry
-from app.cases.panels import rows_of_case
+from app.core.panels import rows_of_case
 from app.core.domain import Domain, MinSidePanel
 
 DOMAIN = Domain(

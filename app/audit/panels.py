@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from app.audit.service import log_for_citizen
-from app.cases.panels import Panel
+from app.core.panels import Panel
 
 PANEL_LIMIT = 20
 

@@ -13,7 +13,8 @@ from app.core.db import write_aside
 
 from app.audit.models import AccessLogEntry
 from app.core.i18n import N_
-from app.staff.models import ROLE_LABELS
+from app.core.labels import label_of
+from app.staff.models import Role
 
 # What the citizen reads for each action (a new action gets its label here, next to the others).
 ACTION_LABELS: dict[str, str] = {
@@ -74,7 +75,7 @@ class CitizenLogLine:
 def log_for_citizen(db: Session, case_id: int, *, show_first_name: bool, limit: int | None = None) -> list[CitizenLogLine]:
     """The citizen's view of their own case's log (Datatilsynet's practice): when, which role, what –
     and the staff member's first name only if the centre has chosen to show it."""
-    labels = {getattr(k, "value", k): v for k, v in ROLE_LABELS.items()}
-    return [CitizenLogLine(at=e.at, role=labels.get(e.staff_role, e.staff_role), first_name=e.staff_first_name if show_first_name else None,
+    return [CitizenLogLine(at=e.at, role=label_of(e.staff_role, Role),
+                           first_name=e.staff_first_name if show_first_name else None,
                            what=ACTION_LABELS.get(e.action, OTHER_ACTION))
             for e in entries_for_case(db, case_id, limit=limit)]

@@ -1,8 +1,8 @@
 """Åben Rådgivning: weekly sessions, seats, bookings and cancellations."""
 
 from app.booking import api, cli, demo, notifications, panels, public, service, staff
-from app.booking.models import BookingNotice, CounsellingBooking, CounsellingSchedule, CounsellingSession
-from app.cases.panels import rows_of_case
+from app.booking.models import BookingNotice, BookingStatus, CounsellingBooking, CounsellingSchedule, CounsellingSession
+from app.core.panels import rows_of_case
 from app.core.domain import Domain, MenuItem, MinSidePanel, Named
 from app.core.i18n import N_
 from app.staff.deps import RECEPTION_UP
@@ -19,6 +19,7 @@ DOMAIN = Domain(
     staff_case_panels=(panels.staff_bookings_panel,),
     jobs=(Named("generate-sessions", notifications.lay_out_sessions),),
     purge_rules=(Named("booking_source_tags", service.forget_past_source_tags),),
+    label_enums=(BookingStatus,),
     menu_items=(MenuItem.of("/personale/raadgivning", N_("Åben Rådgivning"), RECEPTION_UP, order=20),),
     demo_loaders=(demo.load_booking_demo,),
     commands=(cli.add_generate_command,),

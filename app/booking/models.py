@@ -15,6 +15,7 @@ from sqlmodel import Field, SQLModel
 
 from app.core.db import UTCDateTime
 from app.core.i18n import N_
+from app.core.labels import LabelledEnum
 
 
 class SessionStatus(str, enum.Enum):
@@ -22,27 +23,16 @@ class SessionStatus(str, enum.Enum):
     cancelled = "cancelled"  # by the centre, e.g. a holiday
 
 
-class BookingStatus(str, enum.Enum):
-    booked = "booked"
-    attended = "attended"
-    no_show = "no_show"  # did not come and did not cancel
-    cancelled = "cancelled"  # the citizen cancelled on Min side
-    cancelled_in_time = "cancelled_in_time"  # the citizen called in; marked by staff
-    moved = "moved"  # replaced by a booking in another session (same uid)
-    session_cancelled = "session_cancelled"  # the centre cancelled the session
-    removed = "removed"  # staff removed it as junk (one of a flood from one connection)
+class BookingStatus(LabelledEnum):
+    booked = "booked", N_("Booket")
+    attended = "attended", N_("Mødt")
+    no_show = "no_show", N_("Udeblevet")  # did not come and did not cancel
+    cancelled = "cancelled", N_("Afmeldt af borgeren")  # the citizen cancelled on Min side
+    cancelled_in_time = "cancelled_in_time", N_("Afmeldt i tide")  # the citizen called in; marked by staff
+    moved = "moved", N_("Flyttet")  # replaced by a booking in another session (same uid)
+    session_cancelled = "session_cancelled", N_("Aflyst af centret")  # the centre cancelled the session
+    removed = "removed", N_("Fjernet af personalet")  # staff removed it as junk (one of a flood from one connection)
 
-
-STATUS_LABELS = {
-    BookingStatus.booked.value: N_("Booket"),
-    BookingStatus.attended.value: N_("Mødt"),
-    BookingStatus.no_show.value: N_("Udeblevet"),
-    BookingStatus.cancelled.value: N_("Afmeldt af borgeren"),
-    BookingStatus.cancelled_in_time.value: N_("Afmeldt i tide"),
-    BookingStatus.moved.value: N_("Flyttet"),
-    BookingStatus.session_cancelled.value: N_("Aflyst af centret"),
-    BookingStatus.removed.value: N_("Fjernet af personalet"),
-}
 
 # Bookings that hold a place. Kept in one place: the partial index and the counter rely on it.
 ACTIVE = (BookingStatus.booked.value, BookingStatus.attended.value, BookingStatus.no_show.value)

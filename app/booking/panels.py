@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from app.booking import service
-from app.booking.models import STATUS_LABELS
-from app.cases.panels import Panel
+from app.core.panels import Panel
 
 
 def bookings_panel(db, case, now, found):
@@ -20,4 +19,4 @@ def staff_bookings_panel(db, case, now):
     rows = service.bookings_for_case(db, case.id)
     if not rows:
         return None
-    return Panel("staff/booking/case_panel.html", {"bookings": rows, "now": now, "status_labels": STATUS_LABELS}, order=40)
+    return Panel("staff/booking/case_panel.html", {"bookings": rows, "now": now}, order=40)

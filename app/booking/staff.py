@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Form, Request
 
 from app.audit.service import record_access
 from app.booking import service
-from app.booking.models import STATUS_LABELS, BookingStatus
+from app.booking.models import BookingStatus
 from app.booking.public import REASONS
 from app.core.input_guard import form_number
 from app.core.clock import local_date
@@ -19,7 +19,6 @@ from app.staff.session import staff_session
 from app.core.i18n import N_
 from app.core.web import render, see_other
 from app.staff.deps import AnyStaff, Leader
-from app.staff.models import ROLE_LABELS
 
 router = APIRouter(prefix="/personale/raadgivning", dependencies=[Depends(staff_session)])
 
@@ -28,8 +27,7 @@ Text = Annotated[str, Form(max_length=1000)]
 
 
 def _ctx(user, **extra):
-    return {"user": user, "role_labels": ROLE_LABELS, "weekdays": WEEKDAYS, "status_labels": STATUS_LABELS,
-            **extra}
+    return {"user": user, "weekdays": WEEKDAYS, **extra}
 
 
 @router.get("")

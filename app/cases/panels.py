@@ -16,39 +16,20 @@ narrower: a panel must only skip when its query would have found nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from app.cases.models import CitizenCase
-from app.core.db import count_of
 from app.core.domain import MinSidePanel
+from app.core.panels import Panel
 from app.core.prepared import PreparedRead
 
 
-@dataclass
-class Panel:
-    template: str
-    context: dict[str, Any] = field(default_factory=dict)
-    order: int = 100
-    # Run once the staff case page has been shown (not on a re-render with errors): the thread's
-    # messages count as read only after a member of staff has seen them marked "Ny".
-    seen: Callable[[], None] | None = None
-
-
 PanelFn = Callable[[Session, CitizenCase, datetime], Panel | None]
-# case id parameter -> a scalar SQL expression about that case (usually made by rows_of_case)
-Probe = Callable[[ColumnElement], ColumnElement]
 MinSidePanelFn = Callable[[Session, CitizenCase, datetime, dict[str, Any]], Panel | None]
-
-
-def rows_of_case(model, *where) -> Probe:
-    """The usual probe: how many rows of `model` belong to the case (and match `where`)."""
-    return lambda case_id: count_of(model, model.case_id == case_id, *where)
 
 
 class MinSide:

@@ -11,15 +11,13 @@ from app.core.deps import DB, Now
 from app.staff.session import staff_session
 from app.core.web import render
 from app.staff.deps import Counsellor
-from app.staff.models import ROLE_LABELS
 
 router = APIRouter(prefix="/personale", dependencies=[Depends(staff_session)])
 
 
 def _render(request, user, case, panels, *, errors=None, form=None, status=200):
     return render(request, "staff/cases/case.html", {
-        "user": user, "case": case, "panels": panels, "errors": errors or {}, "form": form or {},
-        "role_labels": ROLE_LABELS,
+        "user": user, "case": case, "panels": panels, "errors": errors or {}, "form": form or {}
     }, status=status)
 
 
@@ -47,7 +45,7 @@ def confirm_reissue_code(request: Request, db: DB, now: Now, user: Counsellor, c
     case = service.get_case(db, case_id)
     record_access(db, staff=user, case_id=case.id, action="view_case", now=now, detail="reissue code page")
     return render(request, "staff/cases/reissue.html",
-                  {"user": user, "case": case, "code": None, "role_labels": ROLE_LABELS})
+                  {"user": user, "case": case, "code": None})
 
 
 @router.post("/sager/{case_id}/ny-kode")
@@ -58,4 +56,4 @@ def reissue_code(request: Request, db: DB, now: Now, user: Counsellor, case_id: 
     code = service.reissue_code(db, case, now=now)
     record_access(db, staff=user, case_id=case.id, action="reissue_code", now=now)
     return render(request, "staff/cases/reissue.html",
-                  {"user": user, "case": case, "code": code, "role_labels": ROLE_LABELS})
+                  {"user": user, "case": case, "code": code})

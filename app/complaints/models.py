@@ -10,6 +10,36 @@ from sqlalchemy import text as sql
 from sqlmodel import Field, SQLModel
 
 from app.core.db import UTCDateTime
+from app.core.i18n import N_
+from app.core.labels import LabelledEnum
+
+
+class ComplaintStatus(LabelledEnum):
+    """Where a complaint is on its way (the moves allowed are complaints.service.TRANSITIONS)."""
+
+    received = "received", N_("Modtaget")
+    changed = "changed", N_("Genvurderet – afgørelsen er ændret")
+    upheld = "upheld", N_("Genvurderet – afgørelsen er fastholdt")
+    forwarded = "forwarded", N_("Sendt til Ankestyrelsen")
+    resolved = "resolved", N_("Ankestyrelsen har afgjort klagen")
+
+
+class ComplaintChannel(LabelledEnum):
+    """How a complaint reached the centre."""
+
+    portal = "portal", N_("Min side")
+    phone = "phone", N_("Telefon")
+    letter = "letter", N_("Brev eller e-mail")
+    in_person = "in_person", N_("Personligt fremmøde")
+
+
+class ComplaintOutcome(LabelledEnum):
+    """Ankestyrelsen's possible outcomes."""
+
+    upheld = "upheld", N_("Stadfæstet – afgørelsen står ved magt")
+    changed = "changed", N_("Ændret")
+    remitted = "remitted", N_("Hjemvist – sendt tilbage til fornyet behandling")
+    dismissed = "dismissed", N_("Afvist")
 
 
 class Complaint(SQLModel, table=True):
@@ -36,7 +66,7 @@ class Complaint(SQLModel, table=True):
     # The complaint deadline as it stood when the complaint arrived (None: no deadline ran).
     deadline: date | None = Field(default=None, sa_column=Column(Date(), nullable=True))
     late: bool = Field(default=False)
-    status: str = Field(max_length=20, default="received")
+    status: str = Field(max_length=20, default=ComplaintStatus.received.value)
     # Re-assessment (genvurdering)
     reassessed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     reassessed_by_id: int | None = Field(default=None, foreign_key="staff_user.id", ondelete="SET NULL")

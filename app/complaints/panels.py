@@ -1,10 +1,9 @@
-"""Complaints on Min side (status at every step) and on the staff's case page."""
+"""Complaints on Min side (status at every step), on the staff's case page and on a case's decisions page."""
 
 from __future__ import annotations
 
-from app.cases.panels import Panel
+from app.core.panels import Panel
 from app.complaints import service
-from app.decisions import service as decisions
 from app.decisions.models import Decision
 
 
@@ -18,8 +17,8 @@ def complaints_panel(db, case, now, found) -> Panel | None:
     if not rows:
         return None
     return Panel("public/complaints/_panel.html", {
-        "rows": _with_decisions(db, rows), "treatment_labels": decisions.TREATMENT_LABELS,
-        "outcomes": service.OUTCOMES, "forwarding_deadline": service.forwarding_deadline,
+        "rows": _with_decisions(db, rows),
+        "forwarding_deadline": service.forwarding_deadline,
         "block": lambda c: service.forwarding_block(db, c),
     }, order=55)
 
@@ -28,4 +27,10 @@ def staff_complaints_panel(db, case, now) -> Panel | None:
     rows = service.complaints_for_case(db, case.id)
     if not rows:
         return None
-    return Panel("staff/complaints/_panel.html", {"complaints": rows, "labels": service.STATUS_LABELS}, order=55)
+    return Panel("staff/complaints/_panel.html", {"complaints": rows}, order=55)
+
+
+def decisions_page_complaints(db, case, now) -> Panel:
+    """The complaints in a case, on its decisions page (shown also when there are none: where to register one)."""
+    return Panel("staff/complaints/_decisions_page.html", {"case": case, "complaints": service.complaints_for_case(db, case.id)},
+                 order=10)

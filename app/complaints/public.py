@@ -22,7 +22,6 @@ def _page(request: Request, db, session, *, form=None, errors=None, status=200):
         elsewhere = service.patientklager_decisions(db, session.case_id)
     return render(request, "public/complaints/klage.html", {
         "signed_in": session is not None, "options": options, "elsewhere": elsewhere,
-        "treatment_labels": decisions.TREATMENT_LABELS, "basis_labels": decisions.LEGAL_BASIS_LABELS,
         "route": decisions.complaint_route, "patientklager_url": decisions.PATIENTKLAGER_URL,
         "ankestyrelsen_url": decisions.ANKESTYRELSEN_URL,
         "form": form or {}, "errors": errors or {},
@@ -55,7 +54,7 @@ def show_complaint_receipt(request: Request, db, session, now, complaint_id: int
     decision = decisions.get_case_decision(db, case_id=session.case_id, decision_id=complaint.decision_id) \
         if complaint.decision_id else None
     return render(request, "public/complaints/receipt.html", {
-        "complaint": complaint, "decision": decision, "treatment_labels": decisions.TREATMENT_LABELS,
+        "complaint": complaint, "decision": decision,
         "no_appeal": decision is not None and decisions.complaint_route(decision.legal_basis) == decisions.ROUTE_NO_APPEAL,
         "signed_in": True,
     })

@@ -23,17 +23,17 @@ from sqlmodel import Session, select
 from app.cases.models import CitizenCase
 from app.core import deadlines
 from app.core.clock import local_date
-from app.complaints.models import Complaint
+from app.complaints.models import Complaint, ComplaintChannel, ComplaintOutcome, ComplaintStatus
 from app.core.errors import NotFound
 from app.core.i18n import N_
 from app.decisions import service as decisions
 from app.decisions.models import Decision, LegalBasis
 
-RECEIVED = "received"
-CHANGED = "changed"
-UPHELD = "upheld"
-FORWARDED = "forwarded"
-RESOLVED = "resolved"
+RECEIVED = ComplaintStatus.received.value
+CHANGED = ComplaintStatus.changed.value
+UPHELD = ComplaintStatus.upheld.value
+FORWARDED = ComplaintStatus.forwarded.value
+RESOLVED = ComplaintStatus.resolved.value
 
 TRANSITIONS = frozenset({
     (RECEIVED, CHANGED),
@@ -42,29 +42,7 @@ TRANSITIONS = frozenset({
     (FORWARDED, RESOLVED),
 })
 
-STATUS_LABELS = {
-    RECEIVED: N_("Modtaget"),
-    CHANGED: N_("Genvurderet – afgørelsen er ændret"),
-    UPHELD: N_("Genvurderet – afgørelsen er fastholdt"),
-    FORWARDED: N_("Sendt til Ankestyrelsen"),
-    RESOLVED: N_("Ankestyrelsen har afgjort klagen"),
-}
-
-CHANNELS = {
-    "portal": N_("Min side"),
-    "phone": N_("Telefon"),
-    "letter": N_("Brev eller e-mail"),
-    "in_person": N_("Personligt fremmøde"),
-}
-STAFF_CHANNELS = ("phone", "letter", "in_person")
-
-# Ankestyrelsen's possible outcomes.
-OUTCOMES = {
-    "upheld": N_("Stadfæstet – afgørelsen står ved magt"),
-    "changed": N_("Ændret"),
-    "remitted": N_("Hjemvist – sendt tilbage til fornyet behandling"),
-    "dismissed": N_("Afvist"),
-}
+STAFF_CHANNELS = (ComplaintChannel.phone.value, ComplaintChannel.letter.value, ComplaintChannel.in_person.value)
 
 SUBJECT_PLAN = "plan"
 TEXT_MAX = decisions.TEXT_MAX
@@ -138,7 +116,7 @@ def file_complaint(
     text = (text or "").strip()
     if len(text) > TEXT_MAX:
         raise ComplaintError({"text": N_("Teksten er for lang (højst 4000 tegn).")})
-    if channel not in CHANNELS:
+    if channel not in {c.value for c in ComplaintChannel}:
         raise ComplaintError({"channel": N_("Vælg hvordan klagen kom ind.")})
     received_at = received_at or now
     if received_at > now:
@@ -243,7 +221,7 @@ def forward_complaint(db: Session, *, complaint: Complaint, staff, now: datetime
 def record_outcome(db: Session, *, complaint: Complaint, staff, outcome: str, text: str, now: datetime) -> Complaint:
     """Enter Ankestyrelsen's decision on a forwarded complaint; this closes it."""
     errors = {}
-    if outcome not in OUTCOMES:
+    if outcome not in {o.value for o in ComplaintOutcome}:
         errors["outcome"] = N_("Vælg Ankestyrelsens afgørelse.")
     text = (text or "").strip()
     if len(text) > TEXT_MAX:

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 
 from app.audit.service import record_access
+from app.cases import service as cases
 from app.complaints import service
 from app.complaints.case_file import build_case_file
 from app.core.clock import local_date, local_datetime
@@ -19,7 +20,6 @@ from app.core.web import render, see_other
 from app.decisions import service as decisions
 from app.decisions.models import Decision
 from app.staff.deps import Counsellor
-from app.staff.models import ROLE_LABELS
 
 router = APIRouter(prefix="/personale", dependencies=[Depends(staff_session)])
 
@@ -27,29 +27,24 @@ Text = Annotated[str, Form(max_length=8000)]
 Short = Annotated[str, Form(max_length=40)]
 
 
-def _labels() -> dict:
-    return {"status_labels": service.STATUS_LABELS, "channels": service.CHANNELS, "outcomes": service.OUTCOMES,
-            "treatment_labels": decisions.TREATMENT_LABELS, "basis_labels": decisions.LEGAL_BASIS_LABELS}
-
-
 @router.get("/klager")
 def list_complaints(request: Request, db: DB, now: Now, user: Counsellor):
     record_access(db, staff=user, case_id=None, action="list_complaints", now=now)
     return render(request, "staff/complaints/list.html", {
-        "user": user, "role_labels": ROLE_LABELS, "today": local_date(now),
-        "open": service.open_complaints(db, now=now), "closed": service.recently_closed(db, now=now), **_labels(),
+        "user": user, "today": local_date(now),
+        "open": service.open_complaints(db, now=now), "closed": service.recently_closed(db, now=now),
     })
 
 
 def _detail(request: Request, db, user, complaint, now, *, form=None, errors=None, status=200):
-    case = decisions.get_case(db, complaint.case_id)
+    case = cases.get_case(db, complaint.case_id)
     decision = db.get(Decision, complaint.decision_id) if complaint.decision_id else None
     return render(request, "staff/complaints/detail.html", {
-        "user": user, "role_labels": ROLE_LABELS, "complaint": complaint, "case": case, "decision": decision,
+        "user": user, "complaint": complaint, "case": case, "decision": decision,
         "new_decision": db.get(Decision, complaint.new_decision_id) if complaint.new_decision_id else None,
         "block": service.forwarding_block(db, complaint),
         "forwarding_deadline": service.forwarding_deadline(complaint), "today": local_date(now),
-        "form": form or {}, "errors": errors or {}, **_labels(),
+        "form": form or {}, "errors": errors or {},
     }, status=status)
 
 
@@ -131,24 +126,23 @@ def show_case_file(request: Request, db: DB, now: Now, user: Counsellor, complai
     """The printable case file for Ankestyrelsen: exactly this complaint's case."""
     complaint = _open(db, user, complaint_id, "export", now)
     return render(request, "staff/complaints/case_file.html", {
-        "user": user, "role_labels": ROLE_LABELS, "complaint": complaint,
-        "case": decisions.get_case(db, complaint.case_id), "sections": build_case_file(db, complaint, now, request.app.state.house.case_file_sections),
-        "printed_at": now, **_labels(),
+        "user": user, "complaint": complaint,
+        "case": cases.get_case(db, complaint.case_id), "sections": build_case_file(db, complaint, now, request.app.state.house.case_file_sections),
+        "printed_at": now,
     })
 
 
 def _register_page(request: Request, db, user, case, now, *, form=None, errors=None, status=200):
     return render(request, "staff/complaints/register.html", {
-        "user": user, "role_labels": ROLE_LABELS, "case": case, "options": service.complaint_options(db, case.id),
+        "user": user, "case": case, "options": service.complaint_options(db, case.id),
         "staff_channels": service.STAFF_CHANNELS, "today": local_date(now),
         "form": form or {"channel": "phone", "received_on": local_date(now).isoformat()}, "errors": errors or {},
-        **_labels(),
     }, status=status)
 
 
 @router.get("/sager/{case_id}/klager/ny")
 def show_register_complaint(request: Request, db: DB, now: Now, user: Counsellor, case_id: int):
-    case = decisions.get_case(db, case_id)
+    case = cases.get_case(db, case_id)
     record_access(db, staff=user, case_id=case.id, action="view_decisions", now=now)
     return _register_page(request, db, user, case, now)
 
@@ -165,7 +159,7 @@ def register_complaint(
     request: Request, db: DB, now: Now, user: Counsellor, case_id: int,
     subject: Short = "", text: Text = "", channel: Short = "", received_on: Short = "",
 ):
-    case = decisions.get_case(db, case_id)
+    case = cases.get_case(db, case_id)
     record_access(db, staff=user, case_id=case.id, action="register_complaint", now=now)
     form = {"subject": subject, "text": text, "channel": channel, "received_on": received_on}
     day = _parse_day(received_on)

@@ -14,13 +14,14 @@ app adds days to a date to make a deadline.
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 import holidays
 
 from app.core.clock import local_date
+from app.core.i18n import N_
+from app.core.labels import LabelledEnum
 
 COMPLAINT_PERIOD = timedelta(weeks=4)  # retssikkerhedsloven § 67
 GUARANTEE_DAYS = 14  # sundhedsloven § 141 stk. 2, § 142; serviceloven § 101 stk. 4
@@ -33,11 +34,11 @@ CLOSING_DAYS = {(6, 5), (12, 24), (12, 31)}
 POST_DAYS = {0: 5, 1: 5, 2: 7, 3: 6, 4: 5}
 
 
-class Delivery(str, enum.Enum):
+class Delivery(LabelledEnum):
     """How a decision reached the citizen; it decides the day the complaint period starts."""
-    min_side = "min_side"
-    digital_post = "digital_post"
-    physical_post = "physical_post"
+    min_side = "min_side", N_("Min side")
+    digital_post = "digital_post", N_("Digital Post")
+    physical_post = "physical_post", N_("Brev med posten")
 
 
 @lru_cache(maxsize=64)

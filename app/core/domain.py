@@ -52,6 +52,9 @@ class Domain:
     api_routers: tuple[Any, ...] = ()  # JSON under /api/v1
     min_side_panels: tuple[MinSidePanel, ...] = ()
     staff_case_panels: tuple[Callable, ...] = ()  # fn(db, case, now) -> Panel | None
+    # Sections of a case's decisions page from domains that hang off decisions (the complaints about them),
+    # so decisions need not import them.
+    decision_page_panels: tuple[Callable, ...] = ()  # fn(db, case, now) -> Panel | None
     export_sections: tuple[Callable, ...] = ()  # fn(db, case, now) -> ExportSection | None
     case_file_sections: tuple[Callable, ...] = ()  # fn(db, case, complaint, now) -> CaseFileSection | None
     digest_sections: tuple[Callable, ...] = ()  # fn(db, *, staff, now) -> DigestItem | None
@@ -59,5 +62,6 @@ class Domain:
     retention_holds: tuple[Named, ...] = ()  # fn(db, now) -> case ids kept for now
     jobs: tuple[Named, ...] = ()  # fn(db, *, now, config, house) -> rows queued
     menu_items: tuple[MenuItem, ...] = ()
+    label_enums: tuple[type, ...] = ()  # LabelledEnums templates show: `value|label(Name)` (app.core.labels)
     demo_loaders: tuple[Callable, ...] = ()  # fn(db, now) -> lines to print
     commands: tuple[Callable, ...] = ()  # fn(subparsers): adds `python -m app <command>`

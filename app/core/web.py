@@ -12,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from jinja2_fragments import render_block
 
 from app.core import i18n
+from app.core.labels import label_of
 from app.core.template_i18n import enable_compile_time_translations
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -52,8 +53,9 @@ def _refuse_template_globals(template_globals) -> None:
         raise TypeError("templates here take no globals of their own: pass the values in the render context")
 
 
-def build_environments(settings, centre, staff_menu) -> dict[str, Environment]:
-    """One Jinja environment per language, so gettext is bound once and not per request."""
+def build_environments(settings, centre, staff_menu, label_enums=None) -> dict[str, Environment]:
+    """One Jinja environment per language, so gettext is bound once and not per request. `label_enums`
+    (the house's, by name) are globals, so a template shows a stored value's label as `v|label(Name)`."""
     version = _static_version()
     envs = {}
     for lang in i18n.LANGUAGES:
@@ -74,6 +76,8 @@ def build_environments(settings, centre, staff_menu) -> dict[str, Environment]:
         env.filters["tid"] = lambda v, _l=lang: i18n.format_time(v, _l)
         env.filters["ugedag"] = lambda v, _l=lang: i18n.format_weekday(v, _l)
         env.filters["langdato"] = lambda v, _l=lang: i18n.format_long_day(v, _l)
+        env.filters["label"] = label_of  # the msgid: translated where shown, `_(v|label(Name))`
+        env.globals.update(label_enums or {})
         env.globals.update(centre=centre, lang=lang, languages=i18n.LANGUAGES, static_version=version,
                            settings=settings, staff_menu=staff_menu)
         envs[lang] = env

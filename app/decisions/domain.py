@@ -1,9 +1,9 @@
 """Decisions on a case (afgørelser) with their legal basis and complaint guide."""
 
 from app.core.domain import Domain, MinSidePanel
-from app.cases.panels import rows_of_case
+from app.core.panels import rows_of_case
 from app.decisions import demo, panels, staff
-from app.decisions.models import Decision
+from app.decisions.models import Decision, LegalBasis, TreatmentType
 
 DOMAIN = Domain(
     "decisions",
@@ -11,5 +11,6 @@ DOMAIN = Domain(
     staff_routers=(staff.router,),
     min_side_panels=(MinSidePanel(panels.decisions_panel, probes={"decisions": rows_of_case(Decision)}),),
     staff_case_panels=(panels.staff_decisions_panel,),
+    label_enums=(TreatmentType, LegalBasis),
     demo_loaders=(demo.load_decision_demo,),
 )

@@ -7,29 +7,31 @@ both are kept.
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, Column, Index, String, Text
 from sqlmodel import Field, SQLModel
 
 from app.core.db import UTCDateTime
+from app.core.i18n import N_
+from app.core.labels import LabelledEnum
 
 
-class TreatmentType(str, enum.Enum):
-    counselling = "counselling"  # rådgivning
-    outpatient = "outpatient"  # ambulant behandling
-    residential = "residential"  # døgnbehandling
-    medical = "medical"  # lægelig behandling (afrusning, substitution, antabus, trangdæmpende)
-    anonymous_outpatient = "anonymous_outpatient"  # anonym ambulant stofbehandling, SEL § 101 a
-    refused = "refused"  # afslag
+class TreatmentType(LabelledEnum):
+    counselling = "counselling", N_("Rådgivning")
+    outpatient = "outpatient", N_("Ambulant behandling")
+    residential = "residential", N_("Døgnbehandling")
+    medical = "medical", N_("Lægelig behandling")  # afrusning, substitution, antabus, trangdæmpende
+    anonymous_outpatient = "anonymous_outpatient", N_("Anonym ambulant stofbehandling")  # SEL § 101 a
+    refused = "refused", N_("Afslag på behandling")
 
 
-class LegalBasis(str, enum.Enum):
-    sel_101 = "SEL § 101"  # drugs, social treatment
-    sel_101a = "SEL § 101 a"  # anonymous outpatient drug treatment: no appeal, no 14-day guarantee
-    sul_141 = "SUL § 141"  # alcohol
-    sul_142 = "SUL § 142"  # medical treatment with addictive medicines
+class LegalBasis(LabelledEnum):
+    sel_101 = "SEL § 101", N_("Serviceloven § 101 (behandling for stofmisbrug)")  # social treatment
+    # anonymous outpatient drug treatment: no appeal, no 14-day guarantee
+    sel_101a = "SEL § 101 a", N_("Serviceloven § 101 a (anonym ambulant stofbehandling)")
+    sul_141 = "SUL § 141", N_("Sundhedsloven § 141 (behandling for alkoholmisbrug)")  # alcohol
+    sul_142 = "SUL § 142", N_("Sundhedsloven § 142 (lægelig behandling)")  # with addictive medicines
 
 
 class Decision(SQLModel, table=True):

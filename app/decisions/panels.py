@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.cases.panels import Panel
+from app.core.panels import Panel
 from app.decisions import service
 
 
@@ -11,8 +11,7 @@ def decisions_panel(db, case, now, found) -> Panel | None:
     if not rows:
         return None
     return Panel("public/decisions/_panel.html", {
-        "decisions": rows, "treatment_labels": service.TREATMENT_LABELS,
-        "basis_labels": service.LEGAL_BASIS_LABELS, "deadline": service.complaint_deadline,
+        "decisions": rows, "deadline": service.complaint_deadline,
         "route": service.complaint_route, "patientklager_url": service.PATIENTKLAGER_URL,
     }, order=50)
 
@@ -20,5 +19,4 @@ def decisions_panel(db, case, now, found) -> Panel | None:
 def staff_decisions_panel(db, case, now) -> Panel:
     return Panel("staff/decisions/_panel.html", {
         "case": case, "decisions": service.active_decisions(db, case.id),
-        "treatment_labels": service.TREATMENT_LABELS,
     }, order=50)

@@ -20,7 +20,6 @@ from datetime import date, datetime
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from app.cases import service as cases
 from app.cases.models import CitizenCase
 from app.core import deadlines
 from app.core.clock import local_date, local_datetime
@@ -43,21 +42,6 @@ COMPLAINT_ROUTES = {
     LegalBasis.sul_142.value: ROUTE_PATIENTKLAGER,
 }
 
-TREATMENT_LABELS = {
-    TreatmentType.counselling.value: N_("Rådgivning"),
-    TreatmentType.outpatient.value: N_("Ambulant behandling"),
-    TreatmentType.residential.value: N_("Døgnbehandling"),
-    TreatmentType.medical.value: N_("Lægelig behandling"),
-    TreatmentType.anonymous_outpatient.value: N_("Anonym ambulant stofbehandling"),
-    TreatmentType.refused.value: N_("Afslag på behandling"),
-}
-
-LEGAL_BASIS_LABELS = {
-    LegalBasis.sel_101.value: N_("Serviceloven § 101 (behandling for stofmisbrug)"),
-    LegalBasis.sel_101a.value: N_("Serviceloven § 101 a (anonym ambulant stofbehandling)"),
-    LegalBasis.sul_141.value: N_("Sundhedsloven § 141 (behandling for alkoholmisbrug)"),
-    LegalBasis.sul_142.value: N_("Sundhedsloven § 142 (lægelig behandling)"),
-}
 
 # Which legal bases fit which type of treatment. An refusal can be made under any of them.
 ALLOWED_BASES = {
@@ -66,7 +50,7 @@ ALLOWED_BASES = {
     TreatmentType.residential.value: {LegalBasis.sel_101.value, LegalBasis.sul_141.value},
     TreatmentType.medical.value: {LegalBasis.sul_142.value},
     TreatmentType.anonymous_outpatient.value: {LegalBasis.sel_101a.value},
-    TreatmentType.refused.value: set(LEGAL_BASIS_LABELS),
+    TreatmentType.refused.value: {b.value for b in LegalBasis},
 }
 
 TEXT_MAX = 4000
@@ -156,9 +140,9 @@ def build_complaint_guide(centre, *, legal_basis: str, notified_at: datetime,
 
 def validate_decision(case: CitizenCase, data: DecisionInput) -> dict[str, str]:
     errors: dict[str, str] = {}
-    if data.treatment_type not in TREATMENT_LABELS:
+    if data.treatment_type not in {t.value for t in TreatmentType}:
         errors["treatment_type"] = N_("Vælg hvilken type behandling afgørelsen gælder.")
-    if data.legal_basis not in LEGAL_BASIS_LABELS:
+    if data.legal_basis not in {b.value for b in LegalBasis}:
         errors["legal_basis"] = N_("Vælg det lovgrundlag, afgørelsen er truffet efter.")
     elif data.treatment_type in ALLOWED_BASES and data.legal_basis not in ALLOWED_BASES[data.treatment_type]:
         errors["legal_basis"] = N_("Lovgrundlaget passer ikke til den type behandling.")
@@ -261,9 +245,6 @@ def get_case_decision(db: Session, *, case_id: int, decision_id: int) -> Decisio
     if decision is None:
         raise NotFound()
     return decision
-
-
-get_case = cases.get_case  # kept as this module's name for its callers
 
 
 def replacement_of(db: Session, decision: Decision) -> Decision | None:

@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 
 from app.audit.service import record_access
-from app.complaints import service as complaints
+from app.cases import service as cases
+from app.cases.panels import build_staff_panels
 from app.core.input_guard import form_date, form_number
 from app.core.deps import DB, AppCentre, Now
 from app.staff.session import staff_session
@@ -15,7 +16,6 @@ from app.core.i18n import N_, format_day
 from app.core.web import render, see_other
 from app.decisions import service
 from app.staff.deps import Counsellor
-from app.staff.models import ROLE_LABELS
 
 router = APIRouter(prefix="/personale/sager", dependencies=[Depends(staff_session)])
 
@@ -25,10 +25,9 @@ Short = Annotated[str, Form(max_length=40)]
 
 def _page(request: Request, db, user, case, *, now, form=None, errors=None, status=200):
     return render(request, "staff/decisions/case_decisions.html", {
-        "user": user, "role_labels": ROLE_LABELS, "case": case,
+        "user": user, "case": case,
         "decisions": service.decisions_for_case(db, case.id),
-        "complaints": complaints.complaints_for_case(db, case.id),
-        "treatment_labels": service.TREATMENT_LABELS, "basis_labels": service.LEGAL_BASIS_LABELS,
+        "panels": build_staff_panels(db, case, now, request.app.state.house.decision_page_panels),
         "deadline": service.complaint_deadline, "form": form or {}, "errors": errors or {},
         "may_send_by_post": service.may_send_by_post, "today": format_day(now),
     }, status=status)
@@ -36,7 +35,7 @@ def _page(request: Request, db, user, case, *, now, form=None, errors=None, stat
 
 @router.get("/{case_id}/afgoerelser")
 def show_case_decisions(request: Request, db: DB, now: Now, user: Counsellor, case_id: int):
-    case = service.get_case(db, case_id)
+    case = cases.get_case(db, case_id)
     record_access(db, staff=user, case_id=case.id, action="view_decisions", now=now)
     return _page(request, db, user, case, now=now)
 
@@ -47,7 +46,7 @@ def make_case_decision(
     treatment_type: Short = "", legal_basis: Short = "", rules_applied: Text = "", considerations: Text = "",
     key_facts: Text = "", replaces_id: Short = "",
 ):
-    case = service.get_case(db, case_id)
+    case = cases.get_case(db, case_id)
     form = {"treatment_type": treatment_type, "legal_basis": legal_basis, "rules_applied": rules_applied,
             "considerations": considerations, "key_facts": key_facts, "replaces_id": replaces_id}
     replaces_number = form_number(replaces_id)
@@ -73,12 +72,11 @@ def make_case_decision(
 def show_decision_letter(request: Request, db: DB, now: Now, centre: AppCentre, user: Counsellor, case_id: int,
                          decision_id: int):
     """The decision as a letter to print and post, for a citizen who cannot use Min side."""
-    case = service.get_case(db, case_id)
+    case = cases.get_case(db, case_id)
     decision = service.get_case_decision(db, case_id=case.id, decision_id=decision_id)
     record_access(db, staff=user, case_id=case.id, action="decision_letter", now=now, detail=f"decision {decision.id}")
     return render(request, "staff/decisions/letter.html", {
-        "user": user, "role_labels": ROLE_LABELS, "case": case, "d": decision, "centre": centre, "now": now,
-        "treatment_labels": service.TREATMENT_LABELS, "basis_labels": service.LEGAL_BASIS_LABELS,
+        "user": user, "case": case, "d": decision, "centre": centre, "now": now,
         "last_day": service.complaint_deadline(decision),
     })
 
@@ -86,7 +84,7 @@ def show_decision_letter(request: Request, db: DB, now: Now, centre: AppCentre, 
 @router.post("/{case_id}/afgoerelser/{decision_id}/post")
 def record_sent_by_post(request: Request, db: DB, now: Now, centre: AppCentre, user: Counsellor, case_id: int,
                         decision_id: int, posted_on: Short = ""):
-    case = service.get_case(db, case_id)
+    case = cases.get_case(db, case_id)
     decision = service.get_case_decision(db, case_id=case.id, decision_id=decision_id)
     try:
         service.record_sent_by_post(db, case=case, decision=decision, posted_on=form_date(posted_on),

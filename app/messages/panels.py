@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.cases.panels import Panel
+from app.core.panels import Panel
 from app.messages import service
 
 

@@ -2,27 +2,41 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.core.db import UTCDateTime
+from app.core.i18n import N_
+from app.core.labels import LabelledEnum
 
 
-class Channel(str, enum.Enum):
-    email = "email"
-    sms = "sms"
-    portal = "portal"  # the notice on Min side; always on, nothing leaves the portal
+class Channel(LabelledEnum):
+    email = "email", N_("E-mail")
+    sms = "sms", N_("SMS")
+    portal = "portal", N_("I portalen")  # the notice on Min side; always on, nothing leaves the portal
 
 
-class Status(str, enum.Enum):
-    pending = "pending"
-    sending = "sending"  # claimed by a runner (claimed_by, claimed_at)
-    sent = "sent"
-    failed = "failed"  # gave up after max attempts, a permanent error, or withheld by the wording check
-    cancelled = "cancelled"  # the event went away (booking cancelled) or the message expired unsent
+class Status(LabelledEnum):
+    pending = "pending", N_("Venter")
+    sending = "sending", N_("Sendes")  # claimed by a runner (claimed_by, claimed_at)
+    sent = "sent", N_("Sendt")
+    failed = "failed", N_("Fejlet")  # gave up after max attempts, a permanent error, or withheld by the wording check
+    cancelled = "cancelled", N_("Annulleret")  # the event went away (booking cancelled) or the message expired unsent
+
+
+class NoticeKind(LabelledEnum):
+    """The kinds of message the outbox page names (a kind not listed is shown as it is stored)."""
+
+    booking_confirmation = "booking_confirmation", N_("Bekræftelse af tid")
+    booking_reminder = "booking_reminder", N_("Påmindelse om tid")
+    booking_cancelled = "booking_cancelled", N_("Aflyst tid")
+    new_message = "new_message", N_("Ny besked")
+    deadline_letter = "deadline_letter", N_("Brev om frist")
+    plan_revision_due = "plan_revision_due", N_("Plan skal revideres")
+    followup_calls_due = "followup_calls_due", N_("Opfølgningsopkald")
+    staff_digest = "staff_digest", N_("Dagligt overblik")
 
 
 class OutboxMessage(SQLModel, table=True):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.cases.panels import Panel
+from app.core.panels import Panel
 from app.notify.service import portal_notices
 
 

@@ -10,11 +10,9 @@ from app.staff.session import staff_session
 from app.core.web import render
 from app.notify import service
 from app.notify.config import current
-from app.notify.labels import CHANNEL_LABELS, KIND_LABELS, STATUS_LABELS
 from app.notify.models import Channel, Status
 from app.notify.wording import revealing_words
 from app.staff.deps import Leader
-from app.staff.models import ROLE_LABELS
 
 router = APIRouter(prefix="/personale/notifikationer", dependencies=[Depends(staff_session)])
 
@@ -28,10 +26,9 @@ def show_outbox(request: Request, db: DB, user: Leader):
     leaks = sorted({w for text in (config.sender_name, s.smtp_from, config.login_url, config.sms_sender)
                     for w in revealing_words(text)})
     return render(request, "staff/notify/outbox.html", {
-        "user": user, "role_labels": ROLE_LABELS, "overview": service.outbox_overview(db),
+        "user": user, "overview": service.outbox_overview(db),
         "email_on": s.email_on, "sms_on": s.sms_on, "smtp_host": s.smtp_host, "smtp_from": s.smtp_from,
         "sms_url": s.sms_gateway_url.split("?", 1)[0], "sender_name": config.sender_name,
         "login_url": config.login_url, "leaks": leaks,
         "channels": [c.value for c in Channel], "statuses": [st.value for st in Status],
-        "channel_labels": CHANNEL_LABELS, "status_labels": STATUS_LABELS, "kind_labels": KIND_LABELS,
     })

@@ -1,12 +1,13 @@
 """The behandlingsplan: goals, revisions, discharge, follow-up and MOVE gift cards."""
 
 from app.appointments.models import Appointment
-from app.cases.panels import rows_of_case
+from app.core.panels import rows_of_case
 from app.core.domain import Domain, MenuItem, MinSidePanel, Named
 from app.core.i18n import N_
-from app.plans import demo, integrations, public, staff
+from app.plans import demo, integrations, public, staff, staff_appointments
 from app.plans.models import (
-    Discharge, FollowUp, GiftCard, GoalComment, PlanGoal, PlanVersion, TreatmentPlan,
+    Aim, Discharge, DischargeReason, FollowUp, FollowUpStatus, GiftCard, GoalComment, GoalStatus, LifeArea, Medical,
+    PlanGoal, PlanVersion, Proposal, TreatmentForm, TreatmentPlan,
 )
 from app.staff.deps import COUNSELLING, RECEPTION_UP
 
@@ -14,7 +15,7 @@ DOMAIN = Domain(
     "plans",
     models=(TreatmentPlan, PlanVersion, PlanGoal, GoalComment, Discharge, FollowUp, GiftCard),
     routers=(public.router,),
-    staff_routers=(staff.router,),
+    staff_routers=(staff.router, staff_appointments.router),
     min_side_panels=(MinSidePanel(public.plan_panel, probes={
         "plan": rows_of_case(TreatmentPlan), "appointments": rows_of_case(Appointment),
     }),),
@@ -27,5 +28,6 @@ DOMAIN = Domain(
         MenuItem.of("/personale/opfoelgning", N_("Opfølgning"), COUNSELLING, order=310),
         MenuItem.of("/personale/gavekort", N_("MOVE-gavekort"), RECEPTION_UP, order=320),
     ),
+    label_enums=(TreatmentForm, Aim, Medical, LifeArea, GoalStatus, Proposal, DischargeReason, FollowUpStatus),
     demo_loaders=(demo.load_plan_demo,),
 )

@@ -3,7 +3,6 @@ discharges (udskrivninger) and the follow-up calls after them."""
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from sqlalchemy import DDL, Column, Index, Text, UniqueConstraint, event
@@ -11,104 +10,54 @@ from sqlmodel import Field, SQLModel
 
 from app.core.db import UTCDateTime
 from app.core.i18n import N_
+from app.core.labels import LabelledEnum
 
 
-class Aim(str, enum.Enum):
-    abstinence = "abstinence"
-    reduction = "reduction"
-    stabilisation = "stabilisation"
+class Aim(LabelledEnum):
+    abstinence = "abstinence", N_("Stoffrihed / ophør")
+    reduction = "reduction", N_("Reduktion af forbruget")
+    stabilisation = "stabilisation", N_("Stabilisering")
 
 
-AIM_LABELS = {
-    Aim.abstinence: N_("Stoffrihed / ophør"),
-    Aim.reduction: N_("Reduktion af forbruget"),
-    Aim.stabilisation: N_("Stabilisering"),
-}
+class TreatmentForm(LabelledEnum):
+    counselling = "counselling", N_("Rådgivning")
+    outpatient = "outpatient", N_("Ambulant behandling")
+    day = "day", N_("Dagbehandling")
+    residential = "residential", N_("Døgnbehandling")
+    anonymous_outpatient = "anonymous_outpatient", N_("Anonym ambulant behandling")
+    move = "move", N_("MOVE / MOVE+ for unge under 30")
 
 
-class TreatmentForm(str, enum.Enum):
-    counselling = "counselling"
-    outpatient = "outpatient"
-    day = "day"
-    residential = "residential"
-    anonymous_outpatient = "anonymous_outpatient"
-    move = "move"
+class Medical(LabelledEnum):
+    substitution = "substitution", N_("Substitutionsbehandling")
+    antabus = "antabus", N_("Antabus")
+    craving = "craving", N_("Trangdæmpende medicin")
+    detox = "detox", N_("Afrusning / abstinensbehandling")
 
 
-FORM_LABELS = {
-    TreatmentForm.counselling: N_("Rådgivning"),
-    TreatmentForm.outpatient: N_("Ambulant behandling"),
-    TreatmentForm.day: N_("Dagbehandling"),
-    TreatmentForm.residential: N_("Døgnbehandling"),
-    TreatmentForm.anonymous_outpatient: N_("Anonym ambulant behandling"),
-    TreatmentForm.move: N_("MOVE / MOVE+ for unge under 30"),
-}
+class LifeArea(LabelledEnum):
+    substance = "substance", N_("Rusmidler")
+    physical = "physical", N_("Fysisk helbred")
+    mental = "mental", N_("Psykisk helbred")
+    social = "social", N_("Socialt liv og familie")
+    work = "work", N_("Arbejde, uddannelse og økonomi")
+    housing = "housing", N_("Bolig")
 
 
-class Medical(str, enum.Enum):
-    substitution = "substitution"
-    antabus = "antabus"
-    craving = "craving"
-    detox = "detox"
+class GoalStatus(LabelledEnum):
+    not_started = "not_started", N_("Ikke begyndt")
+    in_progress = "in_progress", N_("I gang")
+    reached = "reached", N_("Nået")
+    changed = "changed", N_("Ændret")
+    dropped = "dropped", N_("Droppet")
 
 
-MEDICAL_LABELS = {
-    Medical.substitution: N_("Substitutionsbehandling"),
-    Medical.antabus: N_("Antabus"),
-    Medical.craving: N_("Trangdæmpende medicin"),
-    Medical.detox: N_("Afrusning / abstinensbehandling"),
-}
-
-
-class LifeArea(str, enum.Enum):
-    substance = "substance"
-    physical = "physical"
-    mental = "mental"
-    social = "social"
-    work = "work"
-    housing = "housing"
-
-
-LIFE_AREA_LABELS = {
-    LifeArea.substance: N_("Rusmidler"),
-    LifeArea.physical: N_("Fysisk helbred"),
-    LifeArea.mental: N_("Psykisk helbred"),
-    LifeArea.social: N_("Socialt liv og familie"),
-    LifeArea.work: N_("Arbejde, uddannelse og økonomi"),
-    LifeArea.housing: N_("Bolig"),
-}
-
-
-class GoalStatus(str, enum.Enum):
-    not_started = "not_started"
-    in_progress = "in_progress"
-    reached = "reached"
-    changed = "changed"
-    dropped = "dropped"
-
-
-GOAL_STATUS_LABELS = {
-    GoalStatus.not_started: N_("Ikke begyndt"),
-    GoalStatus.in_progress: N_("I gang"),
-    GoalStatus.reached: N_("Nået"),
-    GoalStatus.changed: N_("Ændret"),
-    GoalStatus.dropped: N_("Droppet"),
-}
-
-
-class Proposal(str, enum.Enum):
+class Proposal(LabelledEnum):
     """A goal the citizen proposed: waiting, accepted into the plan, or to be talked about."""
 
-    proposed = "proposed"
-    accepted = "accepted"
-    discuss = "discuss"
-
-
-PROPOSAL_LABELS = {
-    Proposal.proposed: N_("Dit forslag – venter på din behandler"),
-    Proposal.accepted: N_("Taget med i planen"),
-    Proposal.discuss: N_("Vi taler om det næste gang"),
-}
+    proposed = "proposed", N_("Dit forslag – venter på din behandler")
+    accepted = "accepted", N_("Taget med i planen")
+    discuss = "discuss", N_("Vi taler om det næste gang")
 
 
 class TreatmentPlan(SQLModel, table=True):
@@ -222,31 +171,18 @@ class GiftCard(SQLModel, table=True):
     staff_id: int | None = Field(default=None, foreign_key="staff_user.id", ondelete="SET NULL")
 
 
-class DischargeReason(str, enum.Enum):
-    completed = "completed"
-    referred = "referred"
-    hospital = "hospital"
-    prison = "prison"
-    moved = "moved"
-    no_show = "no_show"
-    expelled = "expelled"
-    own_wish = "own_wish"
-    death = "death"
-    other = "other"
+class DischargeReason(LabelledEnum):
+    completed = "completed", N_("Færdigbehandlet")
+    referred = "referred", N_("Udskrevet til andet tilbud")
+    hospital = "hospital", N_("Hospital")
+    prison = "prison", N_("Kriminalforsorgen")
+    moved = "moved", N_("Flyttet kommune")
+    no_show = "no_show", N_("Udeblevet")
+    expelled = "expelled", N_("Bortvist")
+    own_wish = "own_wish", N_("Stoppet efter eget ønske")
+    death = "death", N_("Død")
+    other = "other", N_("Anden årsag")
 
-
-DISCHARGE_LABELS = {
-    DischargeReason.completed: N_("Færdigbehandlet"),
-    DischargeReason.referred: N_("Udskrevet til andet tilbud"),
-    DischargeReason.hospital: N_("Hospital"),
-    DischargeReason.prison: N_("Kriminalforsorgen"),
-    DischargeReason.moved: N_("Flyttet kommune"),
-    DischargeReason.no_show: N_("Udeblevet"),
-    DischargeReason.expelled: N_("Bortvist"),
-    DischargeReason.own_wish: N_("Stoppet efter eget ønske"),
-    DischargeReason.death: N_("Død"),
-    DischargeReason.other: N_("Anden årsag"),
-}
 
 # BEK 1477/2019 § 4: follow-up 1 and 6 months after these endings.
 FOLLOW_UP_REASONS = frozenset({DischargeReason.completed, DischargeReason.referred, DischargeReason.hospital})
@@ -264,17 +200,10 @@ class Discharge(SQLModel, table=True):
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
-class FollowUpStatus(str, enum.Enum):
-    open = "open"
-    done = "done"
-    declined = "declined"
-
-
-FOLLOW_UP_STATUS_LABELS = {
-    FollowUpStatus.open: N_("Mangler"),
-    FollowUpStatus.done: N_("Gennemført"),
-    FollowUpStatus.declined: N_("Borgeren har sagt nej tak"),
-}
+class FollowUpStatus(LabelledEnum):
+    open = "open", N_("Mangler")
+    done = "done", N_("Gennemført")
+    declined = "declined", N_("Borgeren har sagt nej tak")
 
 
 class FollowUp(SQLModel, table=True):

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 
 from app.appointments import service as appointments
-from app.cases.panels import Panel
+from app.core.panels import Panel
 from app.cases.citizen_session import CitizenSession, citizen_page
 from app.core.clock import local_date
 from app.core.deps import DB, Now
@@ -16,7 +16,6 @@ from app.core.errors import NotFound
 from app.core.i18n import N_
 from app.core.web import render, see_other
 from app.plans import service
-from app.plans.labels import LABELS
 from app.plans.models import LifeArea
 
 router = APIRouter()
@@ -32,7 +31,7 @@ def _plan_page(request, db, now, session, *, template="public/plans/plan.html", 
     if overview.plan is None:
         raise NotFound()
     return render(request, template, {
-        "o": overview, "labels": LABELS, "areas": AREAS, "signed_in": True,
+        "o": overview, "areas": AREAS, "signed_in": True,
         "appointments": appointments.upcoming_for_case(db, session.case_id, now),
         "form": form or {}, "errors": errors or {},
     }, status=status)
@@ -91,5 +90,5 @@ def plan_panel(db, case, now, found):
     upcoming = appointments.upcoming_for_case(db, case.id, now)
     if overview.plan is None and not upcoming:
         return None
-    return Panel("public/plans/_panel.html", {"o": overview, "labels": LABELS, "appointments": upcoming},
+    return Panel("public/plans/_panel.html", {"o": overview, "appointments": upcoming},
                  order=30)

@@ -14,6 +14,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from app.appointments import service as appointments
 from app.appointments.models import Appointment, Attendance
 from app.cases import service as cases
 from app.cases.models import CitizenCase
@@ -110,9 +111,6 @@ def get_plan(db: Session, case_id: int) -> TreatmentPlan | None:
     return db.exec(select(TreatmentPlan).where(TreatmentPlan.case_id == case_id)).first()
 
 
-get_case = cases.get_case  # kept as this module's name for its callers
-
-
 def goals_for(db: Session, plan_id: int) -> list[PlanGoal]:
     return list(db.exec(select(PlanGoal).where(PlanGoal.plan_id == plan_id).order_by(PlanGoal.id)))
 
@@ -157,7 +155,7 @@ def create_plan(db: Session, *, case_id: int, staff, treatment_form: str, aim: s
                 under_30: bool, now: datetime) -> TreatmentPlan:
     """Write the first plan for a case: version 1, first revision due in 3 months."""
     medical_csv = _check_plan_fields(treatment_form, aim, medical)
-    get_case(db, case_id)
+    cases.get_case(db, case_id)
     plan = TreatmentPlan(case_id=case_id, treatment_form=treatment_form, aim=aim, medical=medical_csv,
                          under_30=under_30, version_no=1, last_revised_at=now,
                          next_revision_on=next_revision_date(now), created_at=now)
@@ -422,13 +420,20 @@ def get_discharge(db: Session, case_id: int) -> Discharge | None:
     return db.exec(select(Discharge).where(Discharge.case_id == case_id)).first()
 
 
+def book_case_appointment(db: Session, *, case_id: int, now: datetime, **booking) -> Appointment:
+    """Book an appointment on a case; one from the discharge on is a follow-up (earns no gift card)."""
+    discharge = get_discharge(db, case_id)
+    return appointments.book_appointment(db, case_id=case_id, now=now,
+                                         discharged_at=discharge.created_at if discharge else None, **booking)
+
+
 def discharge_case(db: Session, *, case_id: int, reason: str, note: str, declines_follow_up: bool, staff,
                    now: datetime) -> Discharge:
     """End the course. Completed, referred and hospital endings get follow-ups at 1 and 6 months;
     the citizen may decline them (they are then kept as declined, not left open)."""
     if reason not in {r.value for r in DischargeReason}:
         raise PlanError("reason", N_("Vælg årsagen til udskrivningen."))
-    get_case(db, case_id)
+    cases.get_case(db, case_id)
     note = (note or "").strip()
     if len(note) > 500:
         raise PlanError("note", N_("Noten er for lang. Skriv højst 500 tegn."))
@@ -499,7 +504,7 @@ class PlanOverview:
 
 def plan_overview(db: Session, *, case_id: int, today: date) -> PlanOverview:
     """Everything the staff plan page and the citizen's plan page show, for one case."""
-    case = get_case(db, case_id)
+    case = cases.get_case(db, case_id)
     plan = get_plan(db, case_id)
     goals = goals_for(db, plan.id) if plan else []
     return PlanOverview(
@@ -509,7 +514,8 @@ def plan_overview(db: Session, *, case_id: int, today: date) -> PlanOverview:
     )
 
 
-LABELS_BY_FIELD = {
-    "treatment_form": "forms", "aim": "aims", "medical": "medical", "goal.life_area": "areas",
-    "goal.status": "statuses",
+# The enum whose labels show a version's field (the versions page).
+ENUM_OF_FIELD = {
+    "treatment_form": TreatmentForm, "aim": Aim, "medical": Medical, "goal.life_area": LifeArea,
+    "goal.status": GoalStatus,
 }

@@ -8,7 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 
 from app.audit.service import record_access
-from app.cases.panels import Panel
+from app.cases import service as cases
+from app.core.panels import Panel
 from app.core.clock import local_date
 from app.core.deps import DB, Now
 from app.staff.session import staff_session
@@ -16,10 +17,8 @@ from app.core.errors import NotFound
 from app.core.i18n import N_
 from app.core.web import render, see_other
 from app.plans import service
-from app.plans.labels import LABELS
 from app.plans.models import Aim, DischargeReason, GoalStatus, LifeArea, Medical, TreatmentForm
 from app.staff.deps import AnyStaff, Counsellor
-from app.staff.models import ROLE_LABELS
 
 router = APIRouter(prefix="/personale", dependencies=[Depends(staff_session)])
 
@@ -35,8 +34,8 @@ OPTIONS = {
 
 
 def _page(request, user, template, ctx, status=200):
-    return render(request, template, {"user": user, "role_labels": ROLE_LABELS, "labels": LABELS,
-                                      "options": OPTIONS, **ctx}, status=status)
+    return render(request, template, {"user": user, "options": OPTIONS, **ctx},
+                  status=status)
 
 
 def _plan_page(request, db, user, now, case_id, *, form=None, errors=None, status=200):
@@ -51,7 +50,7 @@ def _plan_page(request, db, user, now, case_id, *, form=None, errors=None, statu
 
 @router.get("/sager/{case_id}/plan")
 def show_plan(request: Request, db: DB, now: Now, user: Counsellor, case_id: int):
-    service.get_case(db, case_id)
+    cases.get_case(db, case_id)
     record_access(db, staff=user, case_id=case_id, action="view_plan", now=now)
     return _plan_page(request, db, user, now, case_id)
 
@@ -63,7 +62,7 @@ def save_plan(
     medical: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
 ):
     """Write the first plan, or revise it (a new version, next revision date)."""
-    service.get_case(db, case_id)
+    cases.get_case(db, case_id)
     plan = service.get_plan(db, case_id)
     fields = dict(treatment_form=treatment_form, aim=aim, medical=medical, under_30=under_30 == "1")
     try:
@@ -151,7 +150,7 @@ def show_plan_versions(request: Request, db: DB, now: Now, user: Counsellor, cas
     record_access(db, staff=user, case_id=case_id, action="view_plan", now=now, detail="versions")
     return _page(request, user, "staff/plans/versions.html", {
         "o": overview, "case": overview.case, "old": old, "new": new, "changes": service.compare_versions(old, new),
-        "label_for": service.LABELS_BY_FIELD,
+        "enum_of_field": service.ENUM_OF_FIELD,
     })
 
 
@@ -175,7 +174,7 @@ def _discharge_page(request, db, user, now, case_id, *, form=None, errors=None, 
 
 @router.get("/sager/{case_id}/udskrivning")
 def show_discharge(request: Request, db: DB, now: Now, user: Counsellor, case_id: int):
-    service.get_case(db, case_id)
+    cases.get_case(db, case_id)
     record_access(db, staff=user, case_id=case_id, action="view_discharge", now=now)
     return _discharge_page(request, db, user, now, case_id)
 
@@ -244,4 +243,4 @@ def hand_out_gift_card(request: Request, db: DB, now: Now, user: AnyStaff, case_
 def plan_staff_panel(db, case, now):
     """The plan, appointments and discharge in short, on the staff case page."""
     overview = service.plan_overview(db, case_id=case.id, today=local_date(now))
-    return Panel("staff/plans/_panel.html", {"o": overview, "labels": LABELS}, order=30)
+    return Panel("staff/plans/_panel.html", {"o": overview}, order=30)

@@ -11,7 +11,6 @@ from app.complaints.case_file import CaseFileSection
 from app.complaints.models import Complaint
 from app.core.i18n import N_
 from app.requests import service
-from app.requests.models import AREA_LABELS, STATUS_LABELS
 
 
 def requests_section(db: Session, case: CitizenCase, complaint: Complaint, now: datetime) -> CaseFileSection | None:
@@ -19,5 +18,5 @@ def requests_section(db: Session, case: CitizenCase, complaint: Complaint, now: 
     if not rows:
         return None
     return CaseFileSection(N_("Henvendelser"), "staff/requests/_case_file_requests.html", {
-        "requests": rows, "area_labels": AREA_LABELS, "status_labels": STATUS_LABELS,
+        "requests": rows,
     }, order=30)

@@ -6,31 +6,22 @@ Copenhagen. Not applicable to anonymous drug treatment under SEL § 101 a; waive
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from app.core.clock import local_date
 from app.core.deadlines import guarantee_deadline
 from app.core.i18n import N_
+from app.core.labels import LabelledEnum
 
 
-class GuaranteeState(str, enum.Enum):
-    running = "running"  # no start yet, deadline not passed
-    met = "met"  # started (or first appointment booked) on or before the deadline
-    breached = "breached"  # started after the deadline, or the deadline passed without a start
-    waived = "waived"  # free choice (frit valg) of another provider
-    not_applicable = "not_applicable"  # SEL § 101 a anonymous drug treatment
-    relative = "relative"  # a relative asks for counselling for themselves: no treatment to start
-
-
-STATE_LABELS = {
-    GuaranteeState.running: N_("Fristen løber"),
-    GuaranteeState.met: N_("Overholdt"),
-    GuaranteeState.breached: N_("Ikke overholdt"),
-    GuaranteeState.waived: N_("Frit valg – fristen gælder ikke"),
-    GuaranteeState.not_applicable: N_("Gælder ikke (anonym stofbehandling, § 101 a)"),
-    GuaranteeState.relative: N_("Gælder ikke (rådgivning til pårørende)"),
-}
+class GuaranteeState(LabelledEnum):
+    running = "running", N_("Fristen løber")  # no start yet, deadline not passed
+    met = "met", N_("Overholdt")  # started (or first appointment booked) on or before the deadline
+    breached = "breached", N_("Ikke overholdt")  # started after the deadline, or the deadline passed without a start
+    waived = "waived", N_("Frit valg – fristen gælder ikke")  # free choice (frit valg) of another provider
+    not_applicable = "not_applicable", N_("Gælder ikke (anonym stofbehandling, § 101 a)")
+    # a relative asks for counselling for themselves: no treatment to start
+    relative = "relative", N_("Gælder ikke (rådgivning til pårørende)")
 
 
 def guarantee_state(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from sqlalchemy import Column, Date, Index, Text
@@ -10,48 +9,34 @@ from sqlmodel import Field, SQLModel
 
 from app.core.db import UTCDateTime
 from app.core.i18n import N_
+from app.core.labels import LabelledEnum
 
 
-class Area(str, enum.Enum):
-    alcohol = "alcohol"
-    drugs = "drugs"
-    medicine = "medicine"  # pills / medicine taken other than prescribed
+class Area(LabelledEnum):
+    alcohol = "alcohol", N_("Alkohol")
+    drugs = "drugs", N_("Stoffer")
+    medicine = "medicine", N_("Medicin eller piller")  # pills / medicine taken other than prescribed
 
 
-class HelpWanted(str, enum.Enum):
-    counselling = "counselling"
-    outpatient = "outpatient"
-    residential = "residential"
-    medical = "medical"
+class HelpWanted(LabelledEnum):
+    counselling = "counselling", N_("Rådgivning")
+    outpatient = "outpatient", N_("Ambulant behandling")
+    residential = "residential", N_("Døgnbehandling")
+    medical = "medical", N_("Lægelig behandling")
 
 
-class Contact(str, enum.Enum):
-    portal = "portal"
-    phone = "phone"
-    email = "email"
+class Contact(LabelledEnum):
+    portal = "portal", N_("Kun via Min side")
+    phone = "phone", N_("Telefon")
+    email = "email", N_("E-mail")
 
 
-class RequestStatus(str, enum.Enum):
-    received = "received"  # modtaget
-    visitation = "visitation"  # under visitation
-    offered = "offered"  # tilbud givet
-    in_treatment = "in_treatment"  # i behandling
-    closed = "closed"  # afsluttet
-
-
-AREA_LABELS = {Area.alcohol: N_("Alkohol"), Area.drugs: N_("Stoffer"), Area.medicine: N_("Medicin eller piller")}
-HELP_LABELS = {
-    HelpWanted.counselling: N_("Rådgivning"), HelpWanted.outpatient: N_("Ambulant behandling"),
-    HelpWanted.residential: N_("Døgnbehandling"), HelpWanted.medical: N_("Lægelig behandling"),
-}
-CONTACT_LABELS = {
-    Contact.portal: N_("Kun via Min side"), Contact.phone: N_("Telefon"), Contact.email: N_("E-mail"),
-}
-STATUS_LABELS = {
-    RequestStatus.received: N_("Modtaget"), RequestStatus.visitation: N_("Under visitation"),
-    RequestStatus.offered: N_("Tilbud givet"), RequestStatus.in_treatment: N_("I behandling"),
-    RequestStatus.closed: N_("Afsluttet"),
-}
+class RequestStatus(LabelledEnum):
+    received = "received", N_("Modtaget")
+    visitation = "visitation", N_("Under visitation")
+    offered = "offered", N_("Tilbud givet")
+    in_treatment = "in_treatment", N_("I behandling")
+    closed = "closed", N_("Afsluttet")
 
 
 class TreatmentRequest(SQLModel, table=True):

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from app.cases.panels import Panel
+from app.core.panels import Panel
 from app.requests import service
-from app.requests.guarantee import STATE_LABELS
-from app.requests.models import AREA_LABELS, CONTACT_LABELS, HELP_LABELS, STATUS_LABELS, Area, RequestStatus
+from app.requests.models import Area, RequestStatus
 
 
 def staff_requests_panel(db, case, now):
@@ -15,6 +14,4 @@ def staff_requests_panel(db, case, now):
     return Panel("staff/requests/_case_panel.html", {
         "rows": [{"req": r, "g": guarantees[r.id]} for r in reqs], "counsellors": service.counsellors(db),
         "status_values": [s.value for s in RequestStatus], "area_values": [a.value for a in Area],
-        "areas": AREA_LABELS, "help": HELP_LABELS, "contacts": CONTACT_LABELS, "statuses": STATUS_LABELS,
-        "states": STATE_LABELS,
     }, order=10)

@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.cases import service as cases
 from app.cases.handoff import hand_over_new_code
-from app.cases.panels import Panel
+from app.core.panels import Panel
 from app.cases.citizen_session import CITIZEN_COOKIE, CitizenSession, citizen_page
 from app.core.clock import local_date
 from app.core.deps import DB, Now
@@ -18,14 +18,13 @@ from app.core.errors import NotFound
 from app.core.i18n import N_, format_long_day, wait_message
 from app.core.web import language, render, see_other, translate
 from app.requests import flows, forms, screening, service
-from app.requests.guarantee import STATE_LABELS
-from app.requests.models import (AREA_LABELS, CONTACT_LABELS, HELP_LABELS, STATUS_LABELS, Area, Contact, HelpWanted)
+from app.requests.models import Area, Contact, HelpWanted
 
 router = APIRouter()
 
-LABELS = {"areas": AREA_LABELS, "help": HELP_LABELS, "contacts": CONTACT_LABELS, "statuses": STATUS_LABELS,
-          "states": STATE_LABELS, "help_values": [h.value for h in HelpWanted],
-          "contact_values": [c.value for c in Contact], "area_values": [a.value for a in Area]}
+# The values the request forms offer (their labels are on the enums).
+CHOICES = {"help_values": [h.value for h in HelpWanted], "contact_values": [c.value for c in Contact],
+           "area_values": [a.value for a in Area]}
 
 
 # One connection opens a few cases an hour (cases.service.count_new_case); then it waits.
@@ -38,7 +37,7 @@ TOO_MANY_REQUESTS = {
 
 
 def _page(request: Request, template: str, status: int = 200, **ctx):
-    return render(request, template, {**LABELS, **ctx}, status=status)
+    return render(request, template, {**CHOICES, **ctx}, status=status)
 
 
 def _step1(request, parsed, status=200, screening_value=""):
@@ -163,7 +162,7 @@ def requests_panel(db, case, now, found):
         return None
     guarantees = service.guarantees_for(db, reqs, now=now, any_starts=bool(found["starts"]))
     rows = [{"req": r, "g": guarantees[r.id], "can_delete": service.can_delete(r)} for r in reqs]
-    return Panel("public/requests/panel_requests.html", {"rows": rows, **LABELS}, order=10)
+    return Panel("public/requests/panel_requests.html", {"rows": rows}, order=10)
 
 
 def _own_request(db, session, request_id):

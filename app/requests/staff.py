@@ -20,16 +20,10 @@ from app.core.i18n import N_
 from app.core.web import render, see_other
 from app.messages import service as messages
 from app.requests import flows, service
-from app.requests.guarantee import STATE_LABELS
-from app.requests.models import AREA_LABELS, CONTACT_LABELS, HELP_LABELS, STATUS_LABELS, Area, RequestStatus
+from app.requests.models import Area, RequestStatus
 from app.staff.deps import Counsellor
-from app.staff.models import ROLE_LABELS
 
 router = APIRouter(prefix="/personale", dependencies=[Depends(staff_session)])
-
-
-LABELS = {"areas": AREA_LABELS, "help": HELP_LABELS, "contacts": CONTACT_LABELS, "statuses": STATUS_LABELS,
-          "states": STATE_LABELS, "role_labels": ROLE_LABELS}
 
 
 def _date(value: str) -> date | None:
@@ -57,7 +51,7 @@ def show_inbox(request: Request, db: DB, now: Now, user: Counsellor, area: str =
     return render(request, "staff/requests/inbox.html", {
         "user": user, "rows": inbox.rows, "inbox": inbox, "filters": filters,
         "page_url": lambda n: "/personale/indbakke?" + urlencode({**{k: v for k, v in filters.items() if v}, "side": n}),
-        "unread_total": messages.unread_total_for_staff(db), "several": service.sources_with_several(db), **LABELS,
+        "unread_total": messages.unread_total_for_staff(db), "several": service.sources_with_several(db),
     })
 
 

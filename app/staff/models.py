@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import Column
@@ -10,21 +9,14 @@ from sqlmodel import Field, SQLModel
 
 from app.core.db import UTCDateTime
 from app.core.i18n import N_
+from app.core.labels import LabelledEnum
 
 
-class Role(str, enum.Enum):
-    reception = "reception"
-    counsellor = "counsellor"
-    leader = "leader"
-    admin = "admin"
-
-
-ROLE_LABELS = {
-    Role.reception: N_("Reception"),
-    Role.counsellor: N_("Behandler"),
-    Role.leader: N_("Leder"),
-    Role.admin: N_("Administrator"),
-}
+class Role(LabelledEnum):
+    reception = "reception", N_("Reception")
+    counsellor = "counsellor", N_("Behandler")
+    leader = "leader", N_("Leder")
+    admin = "admin", N_("Administrator")
 
 
 class StaffUser(SQLModel, table=True):

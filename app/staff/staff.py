@@ -15,7 +15,7 @@ from app.core.i18n import N_, TOO_MANY_ATTEMPTS, wait_message
 from app.core.web import render, see_other
 from app.staff import service
 from app.staff.deps import Admin, AnyStaff
-from app.staff.models import ROLE_LABELS, Role
+from app.staff.models import Role
 from app.staff.session import end_staff_session, set_staff_cookie, staff_session
 
 # Kept by a browser that signed in as a member: its attempts are paced on their own key, so nobody
@@ -80,13 +80,13 @@ def staff_signout(request: Request, db: DB, now: Now):
 
 @router.get("")
 def staff_home(request: Request, user: AnyStaff):
-    return render(request, "staff/home.html", {"user": user, "role_labels": ROLE_LABELS})
+    return render(request, "staff/home.html", {"user": user})
 
 
 @router.get("/medarbejdere")
 def list_staff(request: Request, db: DB, user: Admin):
     return render(request, "staff/staff_list.html", {
-        "user": user, "staff": service.list_staff(db), "roles": list(Role), "role_labels": ROLE_LABELS,
+        "user": user, "staff": service.list_staff(db), "roles": list(Role),
         "form": {}, "errors": {},
     })
 
@@ -103,7 +103,7 @@ def add_staff(
                              password=password, now=now, email=email)
     except service.StaffError as err:
         return render(request, "staff/staff_list.html", {
-            "user": user, "staff": service.list_staff(db), "roles": list(Role), "role_labels": ROLE_LABELS,
+            "user": user, "staff": service.list_staff(db), "roles": list(Role),
             "form": {"username": username, "first_name": first_name, "full_name": full_name, "role": role,
                      "email": email},
             "errors": {err.field: err.message},

@@ -13,7 +13,6 @@ from app.staff.session import staff_session
 from app.core.errors import NotFound
 from app.core.web import language, render, translate
 from app.staff.deps import Leader
-from app.staff.models import ROLE_LABELS
 from app.stats import service
 from app.stats.charts import page_charts
 from app.stats.tables import TABLE_PARTS, build_tables, targets_note
@@ -30,13 +29,13 @@ def statistics_page(request: Request, db: DB, now: Now, user: Leader, fra: DateT
         period = service.parse_period(fra, til, now=now)
     except service.PeriodError as err:
         return render(request, "staff/stats/page.html", {
-            "user": user, "role_labels": ROLE_LABELS, "form": form, "errors": {err.field: err.message},
+            "user": user, "form": form, "errors": {err.field: err.message},
             "stats": None}, status=422)
     record_access(db, staff=user, case_id=None, action="view_statistics", now=now)
     stats = service.centre_statistics(db, period=period, now=now)
     lang = language(request)
     return render(request, "staff/stats/page.html", {
-        "user": user, "role_labels": ROLE_LABELS, "form": form, "errors": {}, "stats": stats,
+        "user": user, "form": form, "errors": {}, "stats": stats,
         "tables": build_tables(stats, lang), "charts": page_charts(stats, lang), "targets_note": targets_note(lang),
         "query": f"?fra={period.start.isoformat()}&til={period.end.isoformat()}",
     })

@@ -9,8 +9,8 @@ import io
 from dataclasses import dataclass, field
 
 from app.core.i18n import N_, format_day, translations
-from app.plans.models import DISCHARGE_LABELS, DischargeReason
-from app.requests.models import AREA_LABELS, Area
+from app.plans.models import DischargeReason
+from app.requests.models import Area
 from app.stats.service import ALL, AREA_ORDER, BREACH_LIST_LIMIT, COMPLETION_TARGETS, Statistics
 
 SMALL = 5
@@ -73,7 +73,7 @@ def area_label(area: str, gettext) -> str:
         return gettext(N_("Alle områder"))
     if area == "unknown":
         return gettext(N_("Intet område registreret"))
-    return gettext(AREA_LABELS[Area(area)])
+    return gettext(Area(area).label)
 
 
 def month_label(month: str, gettext) -> str:
@@ -155,7 +155,7 @@ def _course_tables(stats: Statistics, lang: str, _) -> list[Table]:
     areas = [a for a in (*AREA_ORDER, ALL) if any(k[1] == a for k in reasons) or a == ALL]
     t2 = Table("forloeb", titles["forloeb"], [_(N_("Årsag"))] + [area_label(a, _) for a in areas])
     for reason in DischargeReason:
-        t2.rows.append([_(DISCHARGE_LABELS[reason])] + [count_cell(reasons.get((reason.value, a), 0)) for a in areas])
+        t2.rows.append([_(reason.label)] + [count_cell(reasons.get((reason.value, a), 0)) for a in areas])
 
     t3 = Table("revision", titles["revision"], [
         _(N_("Område")), _(N_("Aktive planer")), _(N_("Revision overskredet")), _(N_("Andel overskredet")),

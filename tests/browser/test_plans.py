@@ -29,7 +29,7 @@ def _arrange(live_server):
         appointments.book_appointment(db, case_id=case.id, staff_id=staff.id, kind="individual",
                                       day=date.fromordinal(tomorrow).isoformat(), time="10:00",
                                       duration_minutes="60", location="Sundhedscentret", video_url="",
-                                      starts_treatment=False, note="", now=now)
+                                      starts_treatment=False, note="", discharged_at=None, now=now)
         db.commit()
         return staff, case, code
 

@@ -222,7 +222,7 @@ def _case_with_everything(db, world: World, staff):
     appointment = appointments.book_appointment(
         db, case_id=case.id, staff_id=staff.id, kind="individual", day=(now + timedelta(days=3)).strftime("%Y-%m-%d"),
         time="10:00", duration_minutes="60", location="Sundhedscentret", video_url="", starts_treatment=False,
-        note="", now=now)
+        note="", discharged_at=None, now=now)
     counselling = make_session(db, now=now, commit=False)
     other = make_session(db, now=now, day=now.date() + timedelta(days=2), commit=False)
     booked = book(db, counselling, now=now, case=case, commit=False)

@@ -13,12 +13,21 @@ from tests.factories import make_case, make_staff
 UTC = timezone.utc
 
 
-def book(db, case, clock, **kw):
+def _booking(case, clock, **kw):
     data = dict(case_id=case.id, staff_id=None, kind="individual", day="2026-11-24", time="10:00",
                 duration_minutes="60", location="Sundhedscentret", video_url="", starts_treatment=False, note="",
                 now=clock.now())
     data.update(kw)
-    return service.book_appointment(db, **data)
+    return data
+
+
+def book(db, case, clock, **kw):
+    return service.book_appointment(db, discharged_at=None, **_booking(case, clock, **kw))
+
+
+def book_on_case(db, case, clock, **kw):
+    """Booked the way staff book: plans passes the case's discharge, if any."""
+    return plans.book_case_appointment(db, **_booking(case, clock, **kw))
 
 
 def test_booking_stores_copenhagen_wall_clock_in_utc(db, clock):
@@ -70,7 +79,7 @@ def test_appointments_after_discharge_are_follow_up_and_earn_no_cards(db, clock)
         appt.attendance = "attended"
     plans.discharge_case(db, case_id=case.id, reason="completed", note="", declines_follow_up=False, staff=staff,
                          now=clock.now() + timedelta(days=3))
-    late = [book(db, case, clock, day=d) for d in ("2026-12-01", "2026-12-02")]
+    late = [book_on_case(db, case, clock, day=d) for d in ("2026-12-01", "2026-12-02")]
     assert all(a.in_follow_up for a in late)
     for a in late:
         a.attendance = "attended"

@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import select
 
+from app.cases import service as cases
 from app.complaints import service
 from app.complaints.models import Complaint
 from app.decisions import service as decisions
@@ -105,7 +106,7 @@ def test_an_upheld_decision_replaced_afterwards_cannot_be_forwarded(db, clock, s
     complaint = _file(db, clock)
     _act(db, clock, staff, complaint, "reassess_upheld")
     old = db.get(Decision, complaint.decision_id)
-    case = decisions.get_case(db, complaint.case_id)
+    case = cases.get_case(db, complaint.case_id)
     decisions.make_decision(db, case=case, staff=staff, data=decision_input(), centre=CENTRE, now=clock.now(),
                             replaces=old)
     with pytest.raises(service.ForwardingNotAllowed):

@@ -69,11 +69,10 @@ def test_days_waited_and_days_left_are_calendar_days_in_copenhagen():
 
 
 def test_each_reason_the_guarantee_does_not_apply_has_its_own_label():
-    from app.requests.guarantee import STATE_LABELS
     today = date(2026, 12, 6)
     received = datetime(2026, 12, 1, 9, tzinfo=timezone.utc)
     relative = guarantee_state(received_at=received, start=None, today=today, for_relative=True)
     section_101a = guarantee_state(received_at=received, start=None, today=today, not_applicable=True)
     assert relative is GuaranteeState.relative and section_101a is GuaranteeState.not_applicable
-    assert "pårørende" in STATE_LABELS[relative] and "§ 101 a" not in STATE_LABELS[relative]
-    assert "§ 101 a" in STATE_LABELS[section_101a]
+    assert "pårørende" in relative.label and "§ 101 a" not in relative.label
+    assert "§ 101 a" in section_101a.label

@@ -23,7 +23,7 @@ def two_cases(db, clock):
         appt = appointments.book_appointment(
             db, case_id=case.id, staff_id=staff.id, kind="individual", day="2026-11-26", time="13:00",
             duration_minutes="45", location="Sundhedscentret", video_url="", starts_treatment=False, note="",
-            now=clock.now())
+            discharged_at=None, now=clock.now())
         db.commit()
         result.append((case, code, goal, appt))
     return staff, result

@@ -1,4 +1,5 @@
-"""Staff pages for a case's appointments: book one, mark attendance."""
+"""Staff pages for a case's appointments: book one, mark attendance, move one; with the MOVE gift cards
+they earn. Here, not in appointments/, because the page shows plan data (a plan lists appointments)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,13 @@ from fastapi import APIRouter, Depends, Form, Request
 from app.appointments import service
 from app.appointments.models import AppointmentKind
 from app.audit.service import record_access
+from app.cases import service as cases
 from app.core.deps import DB, Now
 from app.staff.session import staff_session
 from app.core.i18n import N_
 from app.core.web import render, see_other
 from app.plans import service as plans
-from app.plans.labels import LABELS
 from app.staff.deps import AnyStaff
-from app.staff.models import ROLE_LABELS
 
 router = APIRouter(prefix="/personale", dependencies=[Depends(staff_session)])
 
@@ -24,10 +24,10 @@ Short = Annotated[str, Form(max_length=300)]
 
 
 def _page(request, db, user, now, case_id, *, form=None, errors=None, status=200):
-    case = plans.get_case(db, case_id)
+    case = cases.get_case(db, case_id)
     earned, given = plans.cards_for_case(db, case_id)
     return render(request, "staff/appointments/appointments.html", {
-        "user": user, "role_labels": ROLE_LABELS, "labels": LABELS, "case": case,
+        "user": user, "case": case,
         "appointments": service.list_for_case(db, case_id), "kinds": [k.value for k in AppointmentKind],
         "markable": [a.value for a in service.MARKABLE], "now": now, "earned": earned, "given": given,
         "form": form or {"kind": "individual", "duration_minutes": "60"}, "errors": errors or {},
@@ -36,7 +36,7 @@ def _page(request, db, user, now, case_id, *, form=None, errors=None, status=200
 
 @router.get("/sager/{case_id}/aftaler")
 def show_appointments(request: Request, db: DB, now: Now, user: AnyStaff, case_id: int):
-    plans.get_case(db, case_id)
+    cases.get_case(db, case_id)
     record_access(db, staff=user, case_id=case_id, action="view_appointments", now=now)
     return _page(request, db, user, now, case_id)
 
@@ -48,8 +48,8 @@ def book_appointment(request: Request, db: DB, now: Now, user: AnyStaff, case_id
     fields = dict(kind=kind, day=day, time=time, duration_minutes=duration_minutes, location=location,
                   video_url=video_url, note=note)
     try:
-        service.book_appointment(db, case_id=case_id, staff_id=user.id, starts_treatment=starts_treatment == "1",
-                                 now=now, **fields)
+        plans.book_case_appointment(db, case_id=case_id, staff_id=user.id,
+                                    starts_treatment=starts_treatment == "1", now=now, **fields)
     except service.AppointmentError as err:
         return _page(request, db, user, now, case_id, form={**fields, "starts_treatment": starts_treatment},
                      errors={err.field: err.message}, status=422)
