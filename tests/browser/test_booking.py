@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from app.booking.models import CounsellingBooking, CounsellingSession
 from app.core.clock import Clock
-from tests.booking_support import book, make_session
+from tests.factories.booking import make_booking, make_session
 from tests.factories import make_case
 
 pytestmark = pytest.mark.browser
@@ -78,7 +78,7 @@ def test_cancel_with_the_code_via_status(live_server, phone, axe):
     with live_server.db() as db:
         session = _tomorrow(db, capacity=1)
         case, code = make_case(db, now=Clock().now())
-        book(db, session, now=Clock().now(), case=case)
+        make_booking(db, session, now=Clock().now(), case=case)
     phone.goto(live_server.url + "/status")
     phone.get_by_label("Din personlige kode").fill(code.display.lower().replace("-", " "))
     phone.get_by_role("button", name="Gå til Min side").click()
@@ -102,7 +102,7 @@ def test_a_session_that_filled_up_offers_the_next_times_without_retyping(live_se
     phone.get_by_label("Ja, jeg vil være anonym").check()
     phone.get_by_label("Fornavn eller kaldenavn").fill("Sofie")
     with live_server.db() as db:  # someone else takes the last place meanwhile
-        book(db, db.get(CounsellingSession, session.id), now=Clock().now())
+        make_booking(db, db.get(CounsellingSession, session.id), now=Clock().now())
     phone.get_by_role("button", name="Book pladsen").click()
     expect(phone.locator("#booking")).to_contain_text("Der er ikke flere ledige pladser")
     expect(phone.get_by_label("Fornavn eller kaldenavn")).to_have_value("Sofie")

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from app.core.clock import Clock
 from tests.browser.conftest import _JS_OFF, staff_sign_in
-from tests.complaints_factories import make_decision
+from tests.factories.decisions import make_decision
 from tests.factories import make_case, make_staff
 
 pytestmark = pytest.mark.browser

@@ -11,17 +11,13 @@ from tests.factories import make_case, make_staff
 pytestmark = pytest.mark.browser
 
 
-def sign_in(page, live_server, username):
-    staff_sign_in(page, live_server, username)
-
-
 def test_leader_sees_channels_off_and_the_outbox(live_server, phone, axe):
     with live_server.db() as db:
         make_staff(db, role="leader", username="lars", first_name="Lars")
         case, _ = make_case(db, now=Clock().now(), anonymous=False, email="borger@example.dk")
         service.enqueue(db, case=case, kind="new_message", dedupe_key="message:1", now=Clock().now())
         db.commit()
-    sign_in(phone, live_server, "lars")
+    staff_sign_in(phone, live_server, "lars")
     phone.get_by_role("link", name="Notifikationer").first.click()
     expect(phone.locator("h1")).to_have_text("Notifikationer")
     expect(phone.get_by_role("status").filter(has_text="Der sendes ingen e-mails eller SMS")).to_be_visible()

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.factories import PASSWORD, make_staff, totp_code
-from tests.stats_data import build_complaints, build_counselling, build_courses, build_requests
+from tests.factories.stats import build_complaints, build_counselling, build_courses, build_requests
 
 pytestmark = pytest.mark.browser
 

@@ -54,8 +54,8 @@ from app.core.security import token_digest
 from app.main import create_app
 from app.plans import service as plans
 from app.requests import flows as request_flows, service as requests_service
-from tests.booking_support import book, make_session
-from tests.complaints_factories import make_decision
+from tests.factories.booking import make_booking, make_session
+from tests.factories.decisions import make_decision
 from tests.conftest import PG_URL, START, PortalClient
 from tests.factories import PASSWORD, make_staff, sign_in_citizen, sign_in_staff
 
@@ -225,7 +225,7 @@ def _case_with_everything(db, world: World, staff):
         note="", discharged_at=None, now=now)
     counselling = make_session(db, now=now, commit=False)
     other = make_session(db, now=now, day=now.date() + timedelta(days=2), commit=False)
-    booked = book(db, counselling, now=now, case=case, commit=False)
+    booked = make_booking(db, counselling, now=now, case=case, commit=False)
     db.commit()
     return {"case": case, "code": code, "request": req, "goal": goal, "proposal": proposal, "decision": decision,
             "complaint": complaint, "appointment": appointment, "counselling": counselling, "other": other,

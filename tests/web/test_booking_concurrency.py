@@ -21,7 +21,7 @@ from sqlmodel import func, select
 from app.booking.models import ACTIVE, CounsellingBooking, CounsellingSession
 from app.core.clock import Clock
 from app.core.web import CSRF_COOKIE
-from tests.booking_support import ANON_FORM, fresh, make_session
+from tests.factories.booking import ANON_FORM, fresh, make_session
 from tests.conftest import PG_URL, form_token
 
 REQUESTS = 100

@@ -19,9 +19,9 @@ from sqlmodel import select
 from app.cases import service as cases
 from app.core.models import WebSession
 from tests.conftest import START
-from tests.booking_support import ANON_FORM, make_session
+from tests.factories.booking import ANON_FORM, make_session
 from tests.factories import make_case, sign_in_citizen
-from tests.signed_in_pages import SIGNED_IN_PAGES, open_signed_in
+from tests.factories.signed_in_pages import SIGNED_IN_PAGES, open_signed_in
 
 
 @pytest.fixture

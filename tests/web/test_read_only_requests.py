@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 from app.core.db import make_engine
 from tests.factories import make_case, sign_in_citizen
-from tests.signed_in_pages import SIGNED_IN_PAGES, WRITES_ON_VIEW, open_signed_in
+from tests.factories.signed_in_pages import SIGNED_IN_PAGES, WRITES_ON_VIEW, open_signed_in
 
 
 def test_pages_answer_while_another_transaction_holds_the_write_lock(client, db, clock, settings):

@@ -8,7 +8,7 @@ from sqlmodel import select
 from app.booking import service
 from app.cases.service import ContactDetails
 from app.notify.models import OutboxMessage
-from tests.booking_support import make_session
+from tests.factories.booking import make_session
 
 
 def _rows(db):

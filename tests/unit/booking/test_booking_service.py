@@ -10,7 +10,7 @@ from app.booking import service
 from app.booking.models import ACTIVE, BookingNotice, CounsellingBooking, CounsellingSession
 from app.cases.service import ContactDetails
 from app.core.clock import LOCAL_TZ
-from tests.booking_support import book, make_session
+from tests.factories.booking import make_booking, make_session
 from tests.factories import make_case
 
 
@@ -80,7 +80,7 @@ def test_capacity_is_checked_by_the_database(db, clock):
 
 def test_booking_takes_a_place_and_opens_a_case_with_a_code(db, clock):
     session = make_session(db, now=clock.now(), capacity=2)
-    result = book(db, session, now=clock.now())
+    result = make_booking(db, session, now=clock.now())
     assert result.code is not None and result.case.anonymous
     assert _booked(db, session.id) == 1 == _active_count(db, session.id)
 
@@ -88,9 +88,9 @@ def test_booking_takes_a_place_and_opens_a_case_with_a_code(db, clock):
 def test_a_full_session_refuses_and_opens_no_case(db, clock):
     from app.cases.models import CitizenCase
     session = make_session(db, now=clock.now(), capacity=1)
-    book(db, session, now=clock.now())
+    make_booking(db, session, now=clock.now())
     with pytest.raises(service.BookingError) as err:
-        book(db, session, now=clock.now())
+        make_booking(db, session, now=clock.now())
     assert err.value.reason == "full"
     db.rollback()
     assert db.exec(select(func.count()).select_from(CitizenCase)).one() == 1
@@ -99,21 +99,21 @@ def test_a_full_session_refuses_and_opens_no_case(db, clock):
 def test_started_and_cancelled_sessions_refuse_bookings(db, clock):
     started = make_session(db, now=clock.now(), day=clock.now().date(), hour=9)  # 9.00 local < 10.00 now
     with pytest.raises(service.BookingError) as err:
-        book(db, started, now=clock.now())
+        make_booking(db, started, now=clock.now())
     assert err.value.reason == "started"
     cancelled = make_session(db, now=clock.now())
     service.cancel_session(db, session_id=cancelled.id, reason="Helligdag", now=clock.now())
     with pytest.raises(service.BookingError) as err:
-        book(db, cancelled, now=clock.now())
+        make_booking(db, cancelled, now=clock.now())
     assert err.value.reason == "cancelled"
 
 
 def test_relatives_only_sessions_are_only_for_relatives(db, clock):
     session = make_session(db, now=clock.now(), relatives_only=True)
     with pytest.raises(service.BookingError) as err:
-        book(db, session, now=clock.now(), as_relative=False)
+        make_booking(db, session, now=clock.now(), as_relative=False)
     assert err.value.reason == "relatives_only"
-    result = book(db, session, now=clock.now(), as_relative=True)
+    result = make_booking(db, session, now=clock.now(), as_relative=True)
     assert result.case.is_relative
 
 
@@ -127,9 +127,9 @@ def test_video_only_where_offered(db, clock):
 def test_one_case_cannot_book_the_same_session_twice(db, clock):
     session = make_session(db, now=clock.now())
     case, _ = make_case(db, now=clock.now())
-    book(db, session, now=clock.now(), case=case)
+    make_booking(db, session, now=clock.now(), case=case)
     with pytest.raises(service.BookingError) as err:
-        book(db, session, now=clock.now(), case=case)
+        make_booking(db, session, now=clock.now(), case=case)
     assert err.value.reason == "double"
     db.rollback()
     assert _booked(db, session.id) == 1
@@ -138,7 +138,7 @@ def test_one_case_cannot_book_the_same_session_twice(db, clock):
 def test_partial_unique_index_stops_a_second_active_booking(db, clock):
     session = make_session(db, now=clock.now())
     case, _ = make_case(db, now=clock.now())
-    book(db, session, now=clock.now(), case=case)
+    make_booking(db, session, now=clock.now(), case=case)
     now = clock.now()
     db.add(CounsellingBooking(session_id=session.id, case_id=case.id, uid="x", created_at=now, changed_at=now))
     with pytest.raises(IntegrityError):
@@ -148,8 +148,8 @@ def test_partial_unique_index_stops_a_second_active_booking(db, clock):
 
 def test_cancel_then_rebook_frees_and_refills_exactly_one_place(db, clock):
     session = make_session(db, now=clock.now(), capacity=2)
-    first = book(db, session, now=clock.now())
-    book(db, session, now=clock.now())
+    first = make_booking(db, session, now=clock.now())
+    make_booking(db, session, now=clock.now())
     assert _booked(db, session.id) == 2
     service.cancel_booking(db, case_id=first.case.id, booking_id=first.booking.id, now=clock.now())
     db.commit()
@@ -160,25 +160,25 @@ def test_cancel_then_rebook_frees_and_refills_exactly_one_place(db, clock):
     with pytest.raises(service.BookingError):
         service.cancel_booking(db, case_id=first.case.id, booking_id=first.booking.id, now=clock.now())
     assert _booked(db, session.id) == 1
-    book(db, session, now=clock.now())
+    make_booking(db, session, now=clock.now())
     assert _booked(db, session.id) == 2 == _active_count(db, session.id)
     with pytest.raises(service.BookingError):
-        book(db, session, now=clock.now())
+        make_booking(db, session, now=clock.now())
 
 
 def test_the_same_case_may_book_again_after_cancelling(db, clock):
     session = make_session(db, now=clock.now())
     case, _ = make_case(db, now=clock.now())
-    first = book(db, session, now=clock.now(), case=case)
+    first = make_booking(db, session, now=clock.now(), case=case)
     service.cancel_booking(db, case_id=case.id, booking_id=first.booking.id, now=clock.now())
-    book(db, session, now=clock.now(), case=case)
+    make_booking(db, session, now=clock.now(), case=case)
     assert _booked(db, session.id) == 1
 
 
 def test_moving_takes_the_new_place_and_frees_the_old_in_one_step(db, clock):
     old = make_session(db, now=clock.now())
     new = make_session(db, now=clock.now(), day=clock.now().date() + timedelta(days=8))
-    result = book(db, old, now=clock.now())
+    result = make_booking(db, old, now=clock.now())
     moved = service.move_booking(db, case_id=result.case.id, booking_id=result.booking.id, to_session_id=new.id,
                                  now=clock.now())
     db.commit()
@@ -190,8 +190,8 @@ def test_moving_takes_the_new_place_and_frees_the_old_in_one_step(db, clock):
 def test_moving_to_a_full_session_keeps_the_old_place(db, clock):
     old = make_session(db, now=clock.now())
     full = make_session(db, now=clock.now(), day=clock.now().date() + timedelta(days=8), capacity=1)
-    book(db, full, now=clock.now())
-    result = book(db, old, now=clock.now())
+    make_booking(db, full, now=clock.now())
+    result = make_booking(db, old, now=clock.now())
     with pytest.raises(service.BookingError) as err:
         service.move_booking(db, case_id=result.case.id, booking_id=result.booking.id, to_session_id=full.id,
                              now=clock.now())
@@ -205,7 +205,7 @@ def test_a_failure_in_the_middle_of_a_move_leaves_exactly_the_old_place(db, cloc
     """Never two places, never none: if releasing the old place fails, the new one is given back too."""
     old = make_session(db, now=clock.now())
     new = make_session(db, now=clock.now(), day=clock.now().date() + timedelta(days=8))
-    result = book(db, old, now=clock.now())
+    result = make_booking(db, old, now=clock.now())
 
     def broken(*args, **kwargs):
         raise RuntimeError("crash between the two halves")
@@ -221,7 +221,7 @@ def test_a_failure_in_the_middle_of_a_move_leaves_exactly_the_old_place(db, cloc
 def test_another_cases_booking_is_not_found(db, clock):
     from app.core.errors import NotFound
     session = make_session(db, now=clock.now())
-    result = book(db, session, now=clock.now())
+    result = make_booking(db, session, now=clock.now())
     other, _ = make_case(db, now=clock.now())
     with pytest.raises(NotFound):
         service.cancel_booking(db, case_id=other.id, booking_id=result.booking.id, now=clock.now())
@@ -229,7 +229,7 @@ def test_another_cases_booking_is_not_found(db, clock):
 
 def test_cancelling_a_session_notifies_every_booking_and_marks_identified_for_email(db, clock):
     session = make_session(db, now=clock.now())
-    anon = book(db, session, now=clock.now())
+    anon = make_booking(db, session, now=clock.now())
     named = service.book_session(db, session_id=session.id, now=clock.now(), as_relative=False, anonymous=False,
                                  contact=ContactDetails(full_name="Ida Jensen", phone="20304050"))
     returned = service.cancel_session(db, session_id=session.id, reason="Helligdag", now=clock.now())
@@ -244,8 +244,8 @@ def test_cancelling_a_session_notifies_every_booking_and_marks_identified_for_em
 
 def test_attendance_no_show_keeps_the_place_and_cancelled_in_time_frees_it(db, clock):
     session = make_session(db, now=clock.now(), capacity=2)
-    a = book(db, session, now=clock.now())
-    b = book(db, session, now=clock.now())
+    a = make_booking(db, session, now=clock.now())
+    b = make_booking(db, session, now=clock.now())
     service.mark_attendance(db, session_id=session.id, booking_id=a.booking.id, status="no_show", now=clock.now())
     service.mark_attendance(db, session_id=session.id, booking_id=b.booking.id, status="cancelled_in_time",
                             now=clock.now())

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from app.booking import service
 from app.booking.models import BookingStatus, CounsellingBooking, CounsellingSession
-from tests.booking_support import fresh, make_session
+from tests.factories.booking import fresh, make_session
 
 
 def _book(db, session, now, source):

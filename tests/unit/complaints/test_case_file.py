@@ -3,7 +3,7 @@
 from app.complaints import case_file, service
 from app.core.domain import Domain
 from app.house import house
-from tests.complaints_factories import make_decision
+from tests.factories.decisions import make_decision
 from tests.factories import make_case
 
 

@@ -8,7 +8,7 @@ from sqlmodel import select
 from app.complaints import service
 from app.complaints.models import Complaint
 from app.decisions.models import Decision
-from tests.complaints_factories import make_decision
+from tests.factories.decisions import make_decision
 from tests.factories import make_case
 
 

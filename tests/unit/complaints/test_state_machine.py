@@ -10,7 +10,7 @@ from app.complaints import service
 from app.complaints.models import Complaint
 from app.decisions import service as decisions
 from app.decisions.models import Decision
-from tests.complaints_factories import CENTRE, decision_input, make_decision
+from tests.factories.decisions import CENTRE, decision_input, make_decision
 from tests.factories import make_case, make_staff
 
 STATES = ["received", "changed", "upheld", "forwarded", "resolved"]

@@ -17,7 +17,7 @@ from app.core.db import count_of
 from app.core.models import WebSession
 from app.core.prepared import PreparedRead
 from app.core import sessions
-from tests.booking_support import book, make_session
+from tests.factories.booking import make_booking, make_session
 from tests.factories import make_case
 
 SESSIONS_SINCE = PreparedRead(select(WebSession.__table__).where(WebSession.created_at >= bindparam("since"))
@@ -51,7 +51,7 @@ def test_records_of_two_tables_keep_their_like_named_columns_apart(db, clock):
     case, _ = make_case(db, now=clock.now())
     db.commit()
     for session in (second, first):
-        book(db, session, now=clock.now(), case=case)
+        make_booking(db, session, now=clock.now(), case=case)
     pairs = booking.bookings_for_case(db, case.id)
     assert [(s.id, s.status, s.place) for _, s in pairs] == [(first.id, first.status, first.place),
                                                            (second.id, second.status, second.place)]

@@ -9,7 +9,7 @@ import pytest
 from app.core.clock import FixedClock, local_datetime
 from app.decisions import service
 from app.decisions.models import Decision
-from tests.complaints_factories import CENTRE
+from tests.factories.decisions import CENTRE
 
 
 def _decision(notified_at, *, guide="Klagevejledning ...", basis="SEL § 101"):

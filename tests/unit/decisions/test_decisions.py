@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from app.decisions import service
 from app.decisions.models import Decision
-from tests.complaints_factories import CENTRE, decision_input, make_decision
+from tests.factories.decisions import CENTRE, decision_input, make_decision
 from tests.factories import make_case, make_staff
 
 

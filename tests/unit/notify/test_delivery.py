@@ -12,7 +12,7 @@ from app.notify.models import OutboxMessage
 from app.notify.runner import claim, run_once
 from app.core.db import transaction
 from tests.factories import make_case
-from tests.unit.notify.samples import ICS, SAMPLES, STARTS
+from tests.factories.notices import ICS, SAMPLES, STARTS
 
 
 def queue(db, clock, n=1, kind="new_message", **contact):

@@ -10,7 +10,7 @@ from app.notify import service
 from app.notify.models import OutboxMessage
 from app.notify.render import MissingContext, UnknownKind
 from tests.factories import make_case, make_staff
-from tests.unit.notify.samples import ICS, SAMPLES, STARTS
+from tests.factories.notices import ICS, SAMPLES, STARTS
 
 
 def rows(db, **where):

@@ -8,7 +8,7 @@ from app.core.i18n import LANGUAGES
 from app.notify.config import NotifyConfig
 from app.notify.render import KINDS, render_kind
 from app.notify.wording import is_neutral, revealing_words
-from tests.unit.notify.samples import ICS, SAMPLES
+from tests.factories.notices import ICS, SAMPLES
 
 CENTRE = load_centre(DEFAULT_CENTRE_FILE)
 CONFIG = NotifyConfig(NotifySettings(smtp_host="mail", smtp_from="post@haderslev.dk", sms_gateway_url="http://sms",

@@ -14,7 +14,7 @@ from app.messages.models import Message
 from app.requests.models import RequestStatus, TreatmentRequest
 from app.retention.closed_cases import expired_closed_cases, years_before
 from app.retention.service import PurgeContext, run_purge
-from tests.complaints_factories import make_decision
+from tests.factories.decisions import make_decision
 from tests.factories import make_case, make_staff
 
 DAY = timedelta(days=1)

@@ -143,7 +143,7 @@ def test_connection_tags_are_forgotten_once_a_session_is_over_and_after_a_week_f
     from app.booking import service as booking
     from app.booking.models import CounsellingBooking
     from app.requests.models import TreatmentRequest
-    from tests.booking_support import make_session
+    from tests.factories.booking import make_session
     past = make_session(db, now=clock.now() - timedelta(days=3), commit=False)
     ahead = make_session(db, now=clock.now(), commit=False)
     for session in (past, ahead):

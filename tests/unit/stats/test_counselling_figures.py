@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone
 from app.stats import counselling
 from app.stats.service import Period
 from app.stats.tables import build_tables
-from tests.stats_data import TODAY, build_counselling
+from tests.factories.stats import TODAY, build_counselling
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 PERIOD = Period(date(2026, 1, 1), TODAY)

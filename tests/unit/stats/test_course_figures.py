@@ -9,7 +9,7 @@ import pytest
 
 from app.stats import courses
 from app.stats.service import Period
-from tests.stats_data import TODAY, build_courses
+from tests.factories.stats import TODAY, build_courses
 
 PERIOD = Period(date(2026, 1, 1), TODAY)
 

@@ -10,7 +10,7 @@ from app.requests.models import TreatmentRequest
 from app.requests.service import guarantee_for
 from app.stats import service
 from app.stats.service import Period
-from tests.stats_data import TODAY, build_complaints, build_requests
+from tests.factories.stats import TODAY, build_complaints, build_requests
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 PERIOD = Period(date(2026, 1, 1), TODAY)
@@ -117,10 +117,10 @@ def test_a_first_appointment_late_in_the_evening_counts_on_its_copenhagen_day(db
     """22.30 UTC in summer is 00.30 the next day in Copenhagen: day 15, the guarantee is broken;
     21.30 UTC is still day 14. The SQL start day equals the requests domain's rule."""
     from app.appointments.models import Appointment
-    from tests.stats_data import add_request, utc
+    from tests.factories.stats import make_request, utc
     reqs = []
     for hour in (21, 22):
-        req = add_request(db, area="alcohol", received_at=utc(2026, 7, 1, 8))
+        req = make_request(db, area="alcohol", received_at=utc(2026, 7, 1, 8))
         at = utc(2026, 7, 15, hour, 30)
         db.add(Appointment(case_id=req.case_id, starts_at=at, starts_treatment=True, created_at=at))
         reqs.append(req)

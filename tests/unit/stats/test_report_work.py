@@ -10,7 +10,7 @@ from sqlalchemy import event, text
 from app.stats.service import PARTS, Period, centre_statistics
 from app.stats.sql import tune_for_report
 from app.stats.tables import TABLE_PARTS, build_tables
-from tests.stats_data import TODAY, build_courses, build_requests
+from tests.factories.stats import TODAY, build_courses, build_requests
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 PERIOD = Period(date(2026, 1, 1), TODAY)

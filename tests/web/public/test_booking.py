@@ -9,7 +9,7 @@ from sqlmodel import SQLModel, func, select
 from app.booking import service
 from app.booking.models import BookingNotice, CounsellingBooking, CounsellingSession
 from app.cases.models import CitizenCase
-from tests.booking_support import fresh as _fresh, ANON_FORM, book, make_session
+from tests.factories.booking import fresh as _fresh, ANON_FORM, make_booking, make_session
 from tests.factories import make_case, sign_in_citizen
 
 
@@ -95,7 +95,7 @@ def test_missing_choices_are_explained(client, db, clock):
 def test_full_session_offers_the_next_free_ones_and_keeps_the_form(client, db, clock):
     session = make_session(db, now=clock.now(), capacity=1)
     later = make_session(db, now=clock.now(), day=clock.now().date() + timedelta(days=7))
-    book(db, session, now=clock.now())
+    make_booking(db, session, now=clock.now())
     # A form opened before the last place went:
     response = client.submit(f"/raadgivning/{session.id}", {**ANON_FORM, "nickname": "Sofie"})
     assert response.status_code == 422
@@ -153,7 +153,7 @@ def test_signed_in_citizen_books_another_time_on_the_same_case_and_cannot_double
 def _booked_client(client, db, clock, **session_kw):
     session = make_session(db, now=clock.now(), **session_kw)
     case, code = make_case(db, now=clock.now())
-    result = book(db, session, now=clock.now(), case=case)
+    result = make_booking(db, session, now=clock.now(), case=case)
     sign_in_citizen(client, code)
     return session, result.booking
 
@@ -216,7 +216,7 @@ def test_a_cancelled_booking_is_sent_as_method_cancel_with_the_same_uid(client, 
 
 def test_another_cases_booking_gives_404_everywhere(client, db, clock):
     session = make_session(db, now=clock.now())
-    other = book(db, session, now=clock.now())
+    other = make_booking(db, session, now=clock.now())
     _, code = make_case(db, now=clock.now())
     sign_in_citizen(client, code)
     bid = other.booking.id
@@ -244,7 +244,7 @@ def test_cancelled_session_shows_on_min_side_with_the_reason(client, db, clock):
 
 def test_api_lists_upcoming_sessions_without_personal_data(client, db, clock):
     session = make_session(db, now=clock.now(), capacity=3)
-    book(db, session, now=clock.now())
+    make_booking(db, session, now=clock.now())
     full = make_session(db, now=clock.now(), day=clock.now().date() + timedelta(days=2), capacity=1, booked=1)
     data = client.get("/api/v1/raadgivning").json()
     assert [d["id"] for d in data] == [session.id, full.id]

@@ -5,7 +5,7 @@ from datetime import timedelta
 from app.booking import service as booking
 from app.core.clock import local_datetime
 from app.notify.wording import revealing_words
-from tests.booking_support import make_session
+from tests.factories.booking import make_session
 from tests.factories import make_case, sign_in_citizen
 
 

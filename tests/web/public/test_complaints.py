@@ -3,7 +3,7 @@
 from sqlmodel import select
 
 from app.complaints.models import Complaint
-from tests.complaints_factories import make_decision
+from tests.factories.decisions import make_decision
 from tests.factories import make_case, sign_in_citizen
 
 

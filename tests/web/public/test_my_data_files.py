@@ -6,7 +6,7 @@ import json
 
 from pypdf import PdfReader
 
-from tests.complaints_factories import make_decision
+from tests.factories.decisions import make_decision
 from tests.factories import make_case, make_staff, sign_in_citizen
 
 ODD = "Jeg drikker 🙂 for meget – „hjælp“ \u202eעברית\u202c e\u0301 \ue000 ẞ"

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from app.notify import service
 from tests.factories import make_case, sign_in_citizen
-from tests.unit.notify.samples import SAMPLES, STARTS
+from tests.factories.notices import SAMPLES, STARTS
 
 
 def test_due_notice_is_shown_on_min_side(client, db, clock):

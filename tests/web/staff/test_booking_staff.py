@@ -8,7 +8,7 @@ from app.audit.models import AccessLogEntry
 from app.booking.models import CounsellingBooking, CounsellingSchedule, CounsellingSession
 from app.cases.service import ContactDetails
 from app.booking import service
-from tests.booking_support import fresh as _fresh, book, make_session
+from tests.factories.booking import fresh as _fresh, make_booking, make_session
 from tests.factories import make_staff, sign_in_staff
 
 
@@ -51,7 +51,7 @@ def test_reception_cannot_change_the_schedule(client, db):
 
 def test_session_list_shows_pseudonym_or_name_and_logs_the_access(client, db, clock):
     session = make_session(db, now=clock.now())
-    anon = book(db, session, now=clock.now())
+    anon = make_booking(db, session, now=clock.now())
     named = service.book_session(db, session_id=session.id, now=clock.now(), as_relative=True, anonymous=False,
                                  contact=ContactDetails(full_name="Ida Jensen", email="ida@example.dk"))
     db.commit()
@@ -67,8 +67,8 @@ def test_session_list_shows_pseudonym_or_name_and_logs_the_access(client, db, cl
 
 def test_marking_attendance_and_cancelled_in_time(client, db, clock):
     session = make_session(db, now=clock.now(), capacity=2)
-    a = book(db, session, now=clock.now())
-    b = book(db, session, now=clock.now())
+    a = make_booking(db, session, now=clock.now())
+    b = make_booking(db, session, now=clock.now())
     sign_in_staff(client, make_staff(db, role="reception"))
     url = f"/personale/raadgivning/tider/{session.id}/fremmoede"
     assert client.submit(url, {"booking_id": str(a.booking.id), "status": "attended"}).status_code == 303
@@ -85,7 +85,7 @@ def test_marking_attendance_and_cancelled_in_time(client, db, clock):
 def test_attendance_for_a_booking_of_another_session_is_404(client, db, clock):
     one = make_session(db, now=clock.now())
     other = make_session(db, now=clock.now(), day=clock.now().date() + timedelta(days=2))
-    a = book(db, one, now=clock.now())
+    a = make_booking(db, one, now=clock.now())
     sign_in_staff(client, make_staff(db, role="reception"))
     response = client.submit(f"/personale/raadgivning/tider/{other.id}/fremmoede",
                              {"booking_id": str(a.booking.id), "status": "attended"})
@@ -114,7 +114,7 @@ def test_walk_in_on_a_full_session_is_explained(client, db, clock):
 
 def test_leader_cancels_a_session_with_a_reason(client, db, clock):
     session = make_session(db, now=clock.now())
-    a = book(db, session, now=clock.now())
+    a = make_booking(db, session, now=clock.now())
     sign_in_staff(client, make_staff(db, role="leader"))
     url = f"/personale/raadgivning/tider/{session.id}/aflys"
     response = client.submit(url, {"reason": " "})
@@ -145,7 +145,7 @@ def test_staff_case_page_panel_lists_the_cases_bookings(app, db, clock):
     from app.cases.panels import build_staff_panels
     from app.house import house
     session = make_session(db, now=clock.now())
-    result = book(db, session, now=clock.now())
+    result = make_booking(db, session, now=clock.now())
     panel = next(p for p in build_staff_panels(db, result.case, clock.now(), house().staff_case_panels)
                  if p.template == "staff/booking/case_panel.html")
     html = app.state.templates["da"].get_template(panel.template).render(p=panel.context)
@@ -153,7 +153,7 @@ def test_staff_case_page_panel_lists_the_cases_bookings(app, db, clock):
 
 
 def test_staff_remove_a_flood_of_bookings_in_one_action_logged_and_the_places_freed(client, make_client, db, clock):
-    from tests.booking_support import ANON_FORM
+    from tests.factories.booking import ANON_FORM
     session = make_session(db, now=clock.now(), capacity=8)
     for _ in range(3):
         assert make_client().submit(f"/raadgivning/{session.id}", ANON_FORM).status_code == 200

@@ -8,7 +8,7 @@ from sqlmodel import select
 from app.audit.models import AccessLogEntry
 from app.complaints.models import Complaint
 from app.decisions.models import Decision
-from tests.complaints_factories import make_decision
+from tests.factories.decisions import make_decision
 from tests.factories import make_case, make_staff, sign_in_citizen, sign_in_staff
 
 DECISION_FORM = {"treatment_type": "outpatient", "legal_basis": "SEL § 101",

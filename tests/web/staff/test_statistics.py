@@ -10,7 +10,7 @@ from html import unescape
 import pytest
 
 from tests.factories import make_staff, sign_in_staff
-from tests.stats_data import build_complaints, build_counselling, build_courses, build_requests
+from tests.factories.stats import build_complaints, build_counselling, build_courses, build_requests
 
 PERIOD = "?fra=01.01.2026&til=23.11.2026"
 

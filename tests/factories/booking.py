@@ -27,7 +27,7 @@ def make_session(db, *, now, day: date | None = None, hour: int = 15, capacity: 
     return session
 
 
-def book(db, session, *, now, case=None, as_relative=False, commit=True):
+def make_booking(db, session, *, now, case=None, as_relative=False, commit=True):
     result = service.book_session(db, session_id=session.id, now=now, as_relative=as_relative, case=case)
     if commit:
         db.commit()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.booking_support import make_session
+from tests.factories.booking import make_session
 from tests.factories import make_case, make_staff, sign_in_citizen
 
 

@@ -34,7 +34,7 @@ def utc(y, m, d, hh=10, mm=0) -> datetime:
     return datetime(y, m, d, hh, mm, tzinfo=timezone.utc)
 
 
-def add_case(db, *, anonymous=True, now=None) -> CitizenCase:
+def make_bare_case(db, *, anonymous=True, now=None) -> CitizenCase:
     global _n
     _n += 1
     now = now or utc(2026, 1, 1)
@@ -45,9 +45,9 @@ def add_case(db, *, anonymous=True, now=None) -> CitizenCase:
     return case
 
 
-def add_request(db, *, area, received_at, cpr=None, started_on=None, section_101a=False, free_choice=False,
+def make_request(db, *, area, received_at, cpr=None, started_on=None, section_101a=False, free_choice=False,
                 for_relative=False) -> TreatmentRequest:
-    case = add_case(db, anonymous=cpr is None, now=received_at)
+    case = make_bare_case(db, anonymous=cpr is None, now=received_at)
     req = TreatmentRequest(case_id=case.id, area=area, anonymous=cpr is None, cpr=cpr, section_101a=section_101a,
                            for_relative=for_relative, received_at=received_at, updated_at=received_at,
                            started_on=started_on, free_choice_at=received_at if free_choice else None,
@@ -59,25 +59,25 @@ def add_request(db, *, area, received_at, cpr=None, started_on=None, section_101
 
 def build_requests(db) -> dict[str, TreatmentRequest]:
     r = {}
-    r["A1"] = add_request(db, area="alcohol", received_at=utc(2026, 3, 1, 23, 30), cpr=UNDER_30_CPR,
+    r["A1"] = make_request(db, area="alcohol", received_at=utc(2026, 3, 1, 23, 30), cpr=UNDER_30_CPR,
                           started_on=date(2026, 3, 10))
-    r["A2"] = add_request(db, area="alcohol", received_at=utc(2026, 3, 2), cpr=UNDER_30_CPR,
+    r["A2"] = make_request(db, area="alcohol", received_at=utc(2026, 3, 2), cpr=UNDER_30_CPR,
                           started_on=date(2026, 3, 16))
-    r["A3"] = add_request(db, area="alcohol", received_at=utc(2026, 3, 2), cpr=UNDER_30_CPR,
+    r["A3"] = make_request(db, area="alcohol", received_at=utc(2026, 3, 2), cpr=UNDER_30_CPR,
                           started_on=date(2026, 3, 20))
-    r["A4"] = add_request(db, area="alcohol", received_at=utc(2026, 3, 31, 22, 30), cpr=OVER_30_CPR,
+    r["A4"] = make_request(db, area="alcohol", received_at=utc(2026, 3, 31, 22, 30), cpr=OVER_30_CPR,
                           started_on=date(2026, 4, 4))
-    r["A5"] = add_request(db, area="alcohol", received_at=utc(2026, 4, 1), cpr=OVER_30_CPR)
-    r["A6"] = add_request(db, area="alcohol", received_at=utc(2026, 11, 20))
-    r["A7"] = add_request(db, area="alcohol", received_at=utc(2026, 5, 5))
+    r["A5"] = make_request(db, area="alcohol", received_at=utc(2026, 4, 1), cpr=OVER_30_CPR)
+    r["A6"] = make_request(db, area="alcohol", received_at=utc(2026, 11, 20))
+    r["A7"] = make_request(db, area="alcohol", received_at=utc(2026, 5, 5))
     # A7 starts with a treatment-starting appointment; an earlier one belongs to an earlier request.
     for when in (utc(2026, 4, 20), utc(2026, 5, 12, 8)):
         db.add(Appointment(case_id=r["A7"].case_id, starts_at=when, starts_treatment=True, created_at=when))
     for i, days in enumerate((1, 2, 3, 4, 30), start=1):
-        r[f"D{i}"] = add_request(db, area="drugs", received_at=utc(2026, 6, 10), section_101a=True,
+        r[f"D{i}"] = make_request(db, area="drugs", received_at=utc(2026, 6, 10), section_101a=True,
                                  started_on=date(2026, 6, 10) + timedelta(days=days))
-    r["D6"] = add_request(db, area="drugs", received_at=utc(2026, 6, 10), free_choice=True)
-    r["old"] = add_request(db, area="alcohol", received_at=utc(2025, 12, 31), cpr=OVER_30_CPR,
+    r["D6"] = make_request(db, area="drugs", received_at=utc(2026, 6, 10), free_choice=True)
+    r["old"] = make_request(db, area="alcohol", received_at=utc(2025, 12, 31), cpr=OVER_30_CPR,
                            started_on=date(2026, 2, 1))
     db.flush()
     return r
@@ -86,17 +86,17 @@ def build_requests(db) -> dict[str, TreatmentRequest]:
 def build_complaints(db) -> None:
     """Open complaints that have waited 3, 10, 30, 40 and 60 days, and one closed one."""
     for days in (3, 10, 30, 40, 60, 90):
-        case = add_case(db)
+        case = make_bare_case(db)
         received = local_datetime(TODAY - timedelta(days=days), 10)
         db.add(Complaint(case_id=case.id, subject="plan", channel="portal", received_at=received,
                          closed_at=received + timedelta(days=5) if days == 90 else None))
     db.flush()
 
 
-def add_course(db, *, area, reason, discharged_on, cpr=None, plan_revision_on=None):
+def make_course(db, *, area, reason, discharged_on, cpr=None, plan_revision_on=None):
     """A case with a request, a plan and a discharge (discharged_on None: still in treatment)."""
     from app.plans.models import Discharge, TreatmentPlan
-    req = add_request(db, area=area, received_at=utc(2025, 6, 1), cpr=cpr, started_on=date(2025, 6, 10))
+    req = make_request(db, area=area, received_at=utc(2025, 6, 1), cpr=cpr, started_on=date(2025, 6, 10))
     at = utc(2025, 6, 10)
     db.add(TreatmentPlan(case_id=req.case_id, treatment_form="outpatient", aim="abstinence", last_revised_at=at,
                          next_revision_on=plan_revision_on or date(2025, 9, 10), created_at=at))
@@ -119,14 +119,14 @@ def build_courses(db) -> None:
     d = date(2026, 5, 1)
     courses = [("completed", UNDER_30_CPR), ("completed", UNDER_30_CPR), ("completed", None), ("completed", None),
                ("own_wish", None), ("no_show", None)]
-    ended = [add_course(db, area="alcohol", reason=r, discharged_on=d, cpr=cpr)[1] for r, cpr in courses]
+    ended = [make_course(db, area="alcohol", reason=r, discharged_on=d, cpr=cpr)[1] for r, cpr in courses]
     for r in ("completed", "referred", "referred", "own_wish", "own_wish"):
-        ended.append(add_course(db, area="drugs", reason=r, discharged_on=d)[1])
-    add_course(db, area="alcohol", reason="completed", discharged_on=date(2025, 12, 1))
+        ended.append(make_course(db, area="drugs", reason=r, discharged_on=d)[1])
+    make_course(db, area="alcohol", reason="completed", discharged_on=date(2025, 12, 1))
     for due in (date(2026, 10, 1), date(2026, 11, 10), date(2026, 12, 1)):
-        add_course(db, area="alcohol", reason=None, discharged_on=None, plan_revision_on=due)
+        make_course(db, area="alcohol", reason=None, discharged_on=None, plan_revision_on=due)
     for due in (date(2026, 11, 20), date(2027, 1, 1)):
-        add_course(db, area="drugs", reason=None, discharged_on=None, plan_revision_on=due)
+        make_course(db, area="drugs", reason=None, discharged_on=None, plan_revision_on=due)
     follow = [(1, "done")] * 3 + [(1, "declined")] + [(1, "open")] * 2 + [(6, "done"), (6, "open")]
     for (months, status), dis in zip(follow, ended):
         db.add(FollowUp(discharge_id=dis.id, case_id=dis.case_id, months=months, status=status,
@@ -151,7 +151,7 @@ def build_counselling(db) -> None:
         return s
 
     def book(s, status, *, relative=False, walk_in=False):
-        case = add_case(db)
+        case = make_bare_case(db)
         db.add(CounsellingBooking(session_id=s.id, case_id=case.id, uid=f"u{case.id}", as_relative=relative,
                                   walk_in=walk_in, status=status, created_at=s.starts_at, changed_at=s.starts_at))
 
