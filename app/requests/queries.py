@@ -12,11 +12,13 @@ from sqlmodel import Session
 
 from app.core.prepared import PreparedRead
 from app.requests.models import TreatmentRequest
+from app.staff.models import StaffUser
 
 
 @dataclass(frozen=True, slots=True)
 class RequestRecord:
-    """A treatment_request row, read only."""
+    """A treatment_request row, read only, with the primary counsellor's first name (citizens see no
+    more of a member of staff than that)."""
 
     id: int
     case_id: int
@@ -43,10 +45,12 @@ class RequestRecord:
     delay_notified_at: datetime | None
     updated_at: datetime
     source_tag: str | None
+    counsellor_first_name: str | None  # None: no counsellor assigned
 
 
 _REQUESTS_OF_CASE = PreparedRead(
-    select(TreatmentRequest.__table__)
+    select(TreatmentRequest.__table__, StaffUser.first_name.label("counsellor_first_name"))
+    .outerjoin(StaffUser.__table__, StaffUser.id == TreatmentRequest.counsellor_id)
     .where(TreatmentRequest.case_id == bindparam("case_id"))
     .order_by(TreatmentRequest.received_at.desc(), TreatmentRequest.id.desc()),
     RequestRecord)
