@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 from dataclasses import dataclass, fields, is_dataclass
+from types import MemberDescriptorType
 from typing import Any
 
 from sqlalchemy.engine import Connection, Dialect
@@ -106,7 +107,7 @@ class PreparedRead:
             if selected != names:
                 raise ValueError(f"the statement must select exactly {part.__name__}'s fields, in order: "
                                  f"{names} against {selected}")
-            shapes.append((part, start, start + len(names)))
+            shapes.append((_maker(part, names), start, start + len(names)))
             start += len(names)
         if start != len(columns):
             raise ValueError("the statement must select exactly the records' fields, in order: "
@@ -139,3 +140,21 @@ def _raise_as_sqlalchemy_would(connection: Connection, cursor, sql: str, args, e
 
 def _as_tuple(*values):
     return values
+
+
+def _maker(record: type, names: tuple[str, ...]):
+    """A function that makes a record from its field values at about half the cost of a frozen
+    dataclass's __init__, which looks up and calls object.__setattr__ once per field (0.8 against
+    1.4 µs for 14 fields; a namedtuple took 0.25, and Min side reads 3-4 records a view). It fills the
+    slots as that __init__ does, so it is only for records whose __init__ does nothing more (no
+    __post_init__, every field in __init__, slots of their own); any other record class is called."""
+    slots = [vars(record).get(name) for name in names]
+    if hasattr(record, "__post_init__") or not all(f.init for f in fields(record)) \
+            or not all(isinstance(slot, MemberDescriptorType) for slot in slots):
+        return record
+    args = ", ".join(f"v{i}" for i in range(len(names)))
+    body = "".join(f"    s{i}(o, v{i})\n" for i in range(len(names)))
+    scope = {"new": object.__new__, "record": record,
+             **{f"s{i}": slot.__set__ for i, slot in enumerate(slots)}}
+    exec(f"def make({args}):\n    o = new(record)\n{body}    return o\n", scope)  # as dataclasses does
+    return scope["make"]

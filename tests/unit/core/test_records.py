@@ -4,21 +4,27 @@ from them, with the same values for the same row."""
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import FrozenInstanceError, dataclass, fields
 
 import pytest
+from sqlalchemy import bindparam, select
 
 from app.booking.models import BookingNotice, CounsellingBooking, CounsellingSession
 from app.booking.queries import BookingRecord, NoticeRecord, SessionRecord
 from app.cases.models import CitizenCase
 from app.cases.queries import CaseRecord
 from app.core.models import WebSession
+from app.core.prepared import PreparedRead
 from app.core.sessions import SignedIn
 from app.requests.models import TreatmentRequest
 from app.requests.queries import RequestRecord
+from tests.factories import make_case
 
 PAIRS = [(CounsellingBooking, BookingRecord), (CounsellingSession, SessionRecord), (BookingNotice, NoticeRecord),
          (TreatmentRequest, RequestRecord), (CitizenCase, CaseRecord), (WebSession, SignedIn)]
+
+
+SignedInCases = PreparedRead(select(CitizenCase.__table__).where(CitizenCase.id == bindparam("case_id")), CaseRecord)
 
 
 def derived_properties(model) -> set[str]:
@@ -47,3 +53,31 @@ def test_a_record_has_every_derived_property_of_its_model(model, record):
 @pytest.mark.parametrize(("model", "record"), PAIRS, ids=lambda c: c.__name__)
 def test_a_record_is_frozen_and_has_no_dict(model, record):
     assert record.__dataclass_params__.frozen and record.__dictoffset__ == 0  # slots all the way down
+
+
+def test_a_record_read_is_the_record_its_class_makes_and_stays_frozen(db, clock):
+    case, _ = make_case(db, now=clock.now())
+    db.commit()
+    (read,) = SignedInCases.all(db, case_id=case.id)
+    made = CaseRecord(**{f.name: getattr(read, f.name) for f in fields(CaseRecord)})
+    assert read == made and hash(read) == hash(made) and repr(read) == repr(made) and read.id == case.id
+    with pytest.raises(FrozenInstanceError):
+        read.pseudonym = "changed"
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """A record whose __init__ does more than fill its fields: PreparedRead must call it."""
+
+    id: int
+
+    def __post_init__(self):
+        object.__setattr__(self, "id", self.id * 10)
+
+
+def test_a_record_with_a_post_init_is_made_through_its_class(db, clock):
+    case, _ = make_case(db, now=clock.now())
+    db.commit()
+    read = PreparedRead(select(CitizenCase.id).where(CitizenCase.id == bindparam("case_id")), Checked) \
+        .first(db, case_id=case.id)
+    assert read.id == case.id * 10
