@@ -39,6 +39,29 @@ ACTIVE = (BookingStatus.booked.value, BookingStatus.attended.value, BookingStatu
 _ACTIVE_SQL = "status IN ('booked', 'attended', 'no_show')"
 
 
+class SessionFacts:
+    """What follows from a session's columns, for the model and the read record alike
+    (booking.queries.SessionRecord): one definition, so a template reads either. No annotations here:
+    SQLModel would take them for columns."""
+
+    __slots__ = ()
+
+    @property
+    def free(self) -> int:
+        return max(0, self.capacity - self.booked) if self.status == SessionStatus.open.value else 0
+
+
+class BookingFacts:
+    """What follows from a booking's columns, for the model and the read record alike
+    (booking.queries.BookingRecord)."""
+
+    __slots__ = ()
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE
+
+
 class CounsellingSchedule(SQLModel, table=True):
     """A weekly slot: 'every Tuesday 15.00, 120 minutes, 8 places'. Local wall-clock time."""
 
@@ -65,7 +88,7 @@ class CounsellingSchedule(SQLModel, table=True):
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
-class CounsellingSession(SQLModel, table=True):
+class CounsellingSession(SessionFacts, SQLModel, table=True):
     """One concrete session on a date. Copies the template's facts, so editing a template later
     does not rewrite history."""
 
@@ -92,12 +115,8 @@ class CounsellingSession(SQLModel, table=True):
     cancelled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
-    @property
-    def free(self) -> int:
-        return max(0, self.capacity - self.booked) if self.status == SessionStatus.open.value else 0
 
-
-class CounsellingBooking(SQLModel, table=True):
+class CounsellingBooking(BookingFacts, SQLModel, table=True):
     """A place in a session for one case. Never deleted: cancelling and moving change the status."""
 
     __tablename__ = "counselling_booking"
@@ -126,10 +145,6 @@ class CounsellingBooking(SQLModel, table=True):
     source_tag: str | None = Field(default=None, max_length=16)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     changed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
-
-    @property
-    def is_active(self) -> bool:
-        return self.status in ACTIVE
 
 
 class BookingNotice(SQLModel, table=True):

@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import bindparam, func, update
+from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -24,12 +24,12 @@ from app.booking.models import (
     ACTIVE, BookingNotice, BookingStatus, CounsellingBooking, CounsellingSchedule, CounsellingSession,
     SessionStatus,
 )
-from app.booking import notifications
+from app.booking import notifications, queries
+from app.booking.queries import BookingRecord, NoticeRecord, SessionRecord
 from app.cases import service as cases
 from app.cases.models import CitizenCase
 from app.core.clock import local_date, local_datetime
 from app.core.codes import PersonalCode
-from app.core.prepared import PreparedRead
 from app.core.errors import NotFound
 from app.core.i18n import N_
 
@@ -328,20 +328,10 @@ def own_booking(db: Session, *, case_id: int, booking_id: int) -> CounsellingBoo
     return booking
 
 
-# Built once: Min side runs it on every view, and building a statement costs more than running it.
-# Read-only records, not ORM objects (app.core.prepared): Min side, the staff case page, exports.
-_BOOKINGS_OF_CASE = PreparedRead(
-    select(CounsellingBooking.__table__, CounsellingSession.__table__)
-    .join(CounsellingSession.__table__, CounsellingSession.id == CounsellingBooking.session_id)
-    .where(CounsellingBooking.case_id == bindparam("case_id"), CounsellingBooking.status != BookingStatus.moved.value)
-    .order_by(CounsellingSession.starts_at, CounsellingBooking.id),
-    CounsellingBooking.__table__, CounsellingSession.__table__)
-
-
-def bookings_for_case(db: Session, case_id: int) -> list[tuple]:
+def bookings_for_case(db: Session, case_id: int) -> list[tuple[BookingRecord, SessionRecord]]:
     """The case's bookings, leaving out the old halves of moves, soonest first: (booking, session)
-    records with the attributes of CounsellingBooking and CounsellingSession."""
-    return _BOOKINGS_OF_CASE.all(db, case_id=case_id)
+    records with the columns and derived properties of CounsellingBooking and CounsellingSession."""
+    return queries.bookings_of_case(db, case_id)
 
 
 def cancel_booking(db: Session, *, case_id: int, booking_id: int, now: datetime) -> CounsellingBooking:
@@ -506,10 +496,5 @@ def cancel_session(db: Session, *, session_id: int, reason: str, now: datetime) 
     return notices
 
 
-_NOTICES_OF_CASE = PreparedRead(select(BookingNotice.__table__).where(BookingNotice.case_id == bindparam("case_id"))
-                                 .order_by(BookingNotice.created_at.desc(), BookingNotice.id.desc()))
-
-
-def notices_for_case(db: Session, case_id: int) -> list:
-    return _NOTICES_OF_CASE.all(db, case_id=case_id)
-
+def notices_for_case(db: Session, case_id: int) -> list[NoticeRecord]:
+    return queries.notices_of_case(db, case_id)

@@ -19,9 +19,9 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
 from sqlmodel import Session
 
+from app.cases import queries
 from app.cases.models import CitizenCase
 from app.core.domain import MinSidePanel
 from app.core.panels import Panel
@@ -38,24 +38,15 @@ class MinSide:
 
     def __init__(self, panels: Sequence[MinSidePanel]):
         self.panels = tuple(panels)
-        self._statement: PreparedRead | None = None
-
-    def _case_and_probes_statement(self):
-        case_id = bindparam("case_id")
-        columns = list(CitizenCase.__table__.columns)  # the case comes along: one statement, not two
-        for index, panel in enumerate(self.panels):
-            columns += [probe(case_id).label(f"p{index}_{name}") for name, probe in panel.probes.items()]
-        return select(*columns).where(CitizenCase.id == case_id)
+        self._read: PreparedRead | None = None
 
     def case_with_probes(self, db: Session, case_id: int):
-        """The case (a record with CitizenCase's attributes) and every panel's probe values, one dict
-        per panel, in one statement; None if there is no such case.
-
-        A PreparedRead: for a select of a dozen subqueries, SQLAlchemy's work per execution (above all
-        the walk over the statement for its cache key) took 30 µs, five times SQLite's answer."""
-        if self._statement is None:
-            self._statement = PreparedRead(self._case_and_probes_statement(), CitizenCase.__table__, "probes")
-        found = self._statement.first(db, case_id=case_id)
+        """The case (a CaseRecord) and every panel's probe values, one dict per panel, in one
+        statement; None if there is no such case."""
+        if self._read is None:
+            self._read = queries.case_and_probes([(f"p{index}_{name}", probe) for index, panel in enumerate(self.panels)
+                                                  for name, probe in panel.probes.items()])
+        found = self._read.first(db, case_id=case_id)
         if found is None:
             return None
         case, probes = found

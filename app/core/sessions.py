@@ -34,9 +34,9 @@ class SignedIn:
     user_agent: str
 
 
-# Every signed-in request runs it: compiled once, no ORM object (app.core.prepared).
+# Every signed-in request runs it: compiled once, rows come back as SignedIn (app.core.prepared).
 _BY_ID = PreparedRead(select(*(getattr(WebSession, name) for name in SignedIn.__slots__))
-                      .where(WebSession.id == bindparam("session_id")))
+                      .where(WebSession.id == bindparam("session_id")), SignedIn)
 
 
 def start_session(
@@ -57,10 +57,9 @@ def load_session(
 ) -> SignedIn | None:
     if not token:
         return None
-    found = _BY_ID.first(db, session_id=token_digest(token))
-    if found is None:
+    row = _BY_ID.first(db, session_id=token_digest(token))
+    if row is None:
         return None
-    row = SignedIn(*found)
     if row.kind != kind or row.ended_at is not None:
         return None
     if now - row.last_seen_at > idle or now - row.created_at > max_age:

@@ -14,11 +14,12 @@ from app.appointments.models import Appointment, Attendance
 from app.cases.models import CitizenCase
 from app.core.clock import local_date
 from app.core.db import read_rows
-from app.core.prepared import PreparedRead
 from app.core.i18n import N_, Msg
 from app.core.sessions import end_case_sessions
+from app.requests import queries
 from app.requests.guarantee import GuaranteeState, days_left, guarantee_deadline, guarantee_state
 from app.requests.models import Area, RequestStatus, TreatmentRequest
+from app.requests.queries import RequestRecord
 from app.staff.models import Role, StaffUser
 
 
@@ -98,15 +99,9 @@ def add_request(db: Session, *, case: CitizenCase, area: str, message: str = "",
     return req
 
 
-# Built once (Min side runs these on every view): building a statement costs more than running it.
-# Read-only records, not ORM objects (app.core.prepared): Min side, the staff case page, exports.
-_REQUESTS_OF_CASE = PreparedRead(select(TreatmentRequest.__table__).where(TreatmentRequest.case_id == bindparam("case_id")) \
-    .order_by(TreatmentRequest.received_at.desc(), TreatmentRequest.id.desc()))
-
-
-def requests_for_case(db: Session, case_id: int) -> list:
-    """The case's requests, newest first, as read-only records with TreatmentRequest's attributes."""
-    return _REQUESTS_OF_CASE.all(db, case_id=case_id)
+def requests_for_case(db: Session, case_id: int) -> list[RequestRecord]:
+    """The case's requests, newest first, as read-only records with TreatmentRequest's columns."""
+    return queries.requests_of_case(db, case_id)
 
 
 def get_request(db: Session, *, case_id: int, request_id: int) -> TreatmentRequest:

@@ -1,4 +1,4 @@
-"""Åben Rådgivning use and the no-show rate, on tests/stats_data.build_counselling (answers by hand)."""
+"""Åben Rådgivning use and the no-show rate, on tests/factories/stats.build_counselling (answers by hand)."""
 
 from __future__ import annotations
 

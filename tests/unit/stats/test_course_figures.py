@@ -1,5 +1,5 @@
 """Courses ended, completion against the targets, plans overdue for revision and follow-ups, on the
-hand-built data in tests/stats_data.build_courses, with the answers worked out by hand."""
+hand-built data in tests/factories/stats.build_courses, with the answers worked out by hand."""
 
 from __future__ import annotations
 

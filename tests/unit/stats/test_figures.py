@@ -1,4 +1,4 @@
-"""Each figure on the hand-built data set in tests/stats_data.py, with the answers worked out by hand."""
+"""Each figure on the hand-built data set in tests/factories/stats.py, with the answers worked out by hand."""
 
 from __future__ import annotations
 

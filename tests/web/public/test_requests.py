@@ -10,7 +10,7 @@ from app.cases.models import CitizenCase
 from app.core.models import WebSession
 from app.messages.models import Message
 from app.requests.models import TreatmentRequest
-from tests.factories import make_case, sign_in_citizen
+from tests.factories import make_case, make_staff, sign_in_citizen, sign_in_staff
 
 STEP1 = {"age": "30_plus", "area": "alcohol", "for_whom": "self", "anonymity": "anonymous"}
 
@@ -272,3 +272,21 @@ def test_too_long_message_is_refused_and_kept(client, db):
     page = send(client, message="x" * 4001)
     assert page.status_code == 422 and 'href="#message"' in page.text and "x" * 4001 in page.text
     assert count(db, TreatmentRequest) == 0
+
+
+def test_min_side_names_the_primary_counsellor_by_first_name_only(client, make_client, db):
+    send(client)
+    assert "Din behandler" not in client.get("/min-side").text  # nobody assigned yet
+    db.rollback()
+    req = db.exec(select(TreatmentRequest)).one()
+    counsellor = make_staff(db, role="counsellor", first_name="Mette")  # full name "Mette Testesen"
+    staff = make_client()
+    sign_in_staff(staff, counsellor)
+    assigned = staff.submit(f"/personale/sager/{req.case_id}/henvendelser/{req.id}/behandler",
+                            {"counsellor_id": str(counsellor.id)})
+    assert assigned.status_code == 303
+    page = client.get("/min-side").text
+    assert re.search(r"<dt>Din behandler</dt><dd>Mette</dd>", page) and "Testesen" not in page
+    assert staff.submit(f"/personale/sager/{req.case_id}/henvendelser/{req.id}/behandler",
+                        {"counsellor_id": ""}).status_code == 303
+    assert "Din behandler" not in client.get("/min-side").text  # unassigned again
