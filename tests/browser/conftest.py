@@ -3,7 +3,6 @@ and an axe-core check that fails on any violation."""
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 import weakref
@@ -17,6 +16,7 @@ from app.house import house
 from app.core.config import Settings
 from app.core.db import make_engine
 from app.main import create_app
+from tests.factories.ports import free_port
 
 CHROME_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -33,12 +33,6 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": PHONE, "locale": "da-DK", "timezone_id": "Europe/Copenhagen"}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class LiveServer:
@@ -72,7 +66,7 @@ def live_server(tmp_path):
     house().metadata.create_all(engine)
     engine.dispose()
     application = create_app(Settings(environment="test", secret_key="browser-test", database_url=url))
-    server = LiveServer(application, _free_port())
+    server = LiveServer(application, free_port())
     server.start()
     yield server
     server.stop()

@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -23,16 +22,11 @@ from app.core.clock import Clock
 from app.core.web import CSRF_COOKIE
 from tests.factories.booking import ANON_FORM, fresh, make_session
 from tests.conftest import PG_URL, form_token
+from tests.factories.ports import free_port
 
 REQUESTS = 100
 FREE = 3
 FULL_TEXT = "Der er ikke flere ledige pladser"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait_until_up(url: str, proc=None, seconds: float = 30) -> None:
@@ -85,7 +79,7 @@ def _assert_exactly_three(responses, db, session_id):
 @pytest.mark.timeout(180)
 def test_hundred_simultaneous_bookings_for_three_places_in_one_server(app, db, clock):
     session = make_session(db, now=clock.now(), capacity=5, booked=2)
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                                            access_log=False, limit_concurrency=500, backlog=512))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -106,7 +100,7 @@ def test_hundred_simultaneous_bookings_for_three_places_in_one_server(app, db, c
 def _two_worker_processes_on_postgresql(database_url, db):
     # The workers use the real clock: the session is tomorrow in real time.
     session = make_session(db, now=Clock().now(), day=Clock().today() + timedelta(days=1), capacity=5, booked=2)
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "APP_ENV": "test", "SECRET_KEY": "concurrency-test",
            "LOG_LEVEL": "WARNING", "TRUSTED_PROXIES": "127.0.0.1"}
     proc = subprocess.Popen(

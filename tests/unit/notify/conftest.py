@@ -4,7 +4,6 @@ notify settings pointing at them."""
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
 from email import message_from_bytes, policy
@@ -16,12 +15,7 @@ from aiosmtpd.controller import Controller
 from app.core.config import NotifySettings, load_centre
 from app.core.db import make_engine
 from app.notify import config as notify_config
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.factories.ports import free_port
 
 
 class MailBox:

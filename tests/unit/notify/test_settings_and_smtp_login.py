@@ -6,7 +6,8 @@ from aiosmtpd.smtp import AuthResult
 from app.core.config import settings_from_env
 from app.notify.channels import SmtpSender
 from app.notify.models import OutboxMessage
-from tests.unit.notify.conftest import MailBox, free_port
+from tests.factories.ports import free_port
+from tests.unit.notify.conftest import MailBox
 
 
 def test_no_channel_is_on_by_default():
