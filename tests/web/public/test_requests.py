@@ -191,6 +191,32 @@ def test_citizen_reads_a_staff_reply_and_answers(client, db, clock):
     assert [m.body for m in db.exec(select(Message).where(Message.from_staff.is_(False)))] == ["Tak", "Med htmx"]
 
 
+def test_reading_a_thread_with_nothing_unread_writes_nothing(app, client, db, clock):
+    """Marking read is a write: a view with nothing new must not take the write lock for it."""
+    from sqlalchemy import event
+    case, code = make_case(db, now=clock.now())
+    db.add(Message(case_id=case.id, from_staff=True, staff_first_name="Mette", body="Hej", sent_at=clock.now(),
+                   read_at=clock.now()))
+    db.commit()
+    sign_in_citizen(client, code)
+    writes: list[str] = []
+
+    def seen(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith(("UPDATE CASE_MESSAGE", "UPDATE \"CASE_MESSAGE\"")):
+            writes.append(statement)
+
+    event.listen(app.state.engine, "before_cursor_execute", seen)
+    try:
+        assert "Hej" in client.get("/min-side/beskeder").text
+        assert writes == []
+        db.add(Message(case_id=case.id, from_staff=True, staff_first_name="Mette", body="Nyt", sent_at=clock.now()))
+        db.commit()
+        assert "Nyt" in client.get("/min-side/beskeder").text
+        assert len(writes) == 1  # the unread one is marked read
+    finally:
+        event.remove(app.state.engine, "before_cursor_execute", seen)
+
+
 def test_free_choice_waives_the_deadline(client, db):
     send(client)
     db.rollback()
