@@ -71,14 +71,20 @@ def test_a_browser_that_signed_in_before_gets_in_while_others_guess_at_its_usern
 
 
 def test_a_guesser_at_the_office_address_does_not_slow_colleagues_correct_sign_ins(client, make_client, db, clock):
-    colleagues = [make_staff(db, username=f"kollega{i}", first_name=f"K{i}") for i in range(8)]
+    colleagues = [make_staff(db, username=f"kollega{i}", first_name=f"K{i}") for i in range(10)]
+
+    def timed_sign_in(user) -> float:
+        started = time.perf_counter()
+        sign_in_staff(make_client(), user)
+        return time.perf_counter() - started
+
+    # What a sign-in costs on this machine right now (a busy CI host makes it slower, not the rule).
+    baseline = max(timed_sign_in(user) for user in colleagues[:2])
     for _ in range(client.app.state.settings.throttle_free_attempts + 1):  # the address is paced now
         _guess(client, username="admin")  # every client in this test shares one address
-    for user in colleagues:
-        browser = make_client()
-        started = time.perf_counter()
-        sign_in_staff(browser, user)
-        assert time.perf_counter() - started < 0.5  # the test pause is 0: not even slowed
+    for user in colleagues[2:]:
+        # The test pause is 0, and a waited turn costs at least 1 s: not even slowed.
+        assert timed_sign_in(user) < baseline + 0.8
 
 
 def test_disabled_staff_cannot_sign_in(client, db, clock):
