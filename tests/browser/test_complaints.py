@@ -4,8 +4,8 @@ uphold it and forward it to Ankestyrelsen, and the citizen sees each step on Min
 import pytest
 from playwright.sync_api import expect
 
-from app.core.clock import Clock
-from tests.browser.conftest import _JS_OFF, staff_sign_in
+from app.core.clock import LOCAL_TZ, Clock
+from tests.browser.conftest import _JS_OFF, js_is_on, staff_sign_in
 from tests.factories.decisions import make_decision
 from tests.factories import make_case, make_staff
 
@@ -106,3 +106,33 @@ def test_counsellor_makes_a_decision_on_a_phone(live_server, staff_phone, axe):
     expect(staff_phone.locator(".alert")).to_contain_text("Afgørelsen er gemt")
     expect(staff_phone.locator("article").first).to_contain_text("Ugentlige samtaler passer bedst.")
     axe(staff_phone)
+
+
+def test_counsellor_sends_a_decision_by_post_and_prints_the_letter(live_server, phone, axe):
+    """For a citizen who cannot use Min side: register the posting day (a bad date is kept and
+    explained), then the printable letter with the complaint deadline counted by the rule for post."""
+    now = Clock().now()
+    with live_server.db() as db:
+        staff = make_staff(db, role="counsellor", username="mette", now=now)
+        case, _ = make_case(db, now=now, anonymous=False, full_name="Jens Hansen")
+        make_decision(db, case, now=now, staff=staff)
+    staff_sign_in(phone, live_server, "mette")
+    phone.goto(f"{live_server.url}/personale/sager/{case.id}/afgoerelser")
+    axe(phone)
+    phone.get_by_label("Dato brevet blev sendt").fill("31.02.2026")
+    phone.get_by_role("button", name="Registrér som sendt med posten").click()
+    expect(phone.locator(".form-error-message")).to_be_visible()
+    expect(phone.get_by_label("Dato brevet blev sendt")).to_have_value("31.02.2026")  # what was typed is kept
+    if js_is_on(phone):  # a POST answer: a JS-off page cannot be re-opened by URL for axe
+        axe(phone)
+    phone.get_by_label("Dato brevet blev sendt").fill(now.astimezone(LOCAL_TZ).strftime("%d.%m.%Y"))  # today
+    phone.get_by_role("button", name="Registrér som sendt med posten").click()
+    day = now.astimezone(LOCAL_TZ).strftime("%d.%m.%Y")
+    expect(phone.get_by_text(f"Sendt med posten {day}.")).to_be_visible()
+    axe(phone)
+    phone.get_by_role("link", name="Se brevet").click()
+    expect(phone.locator("body")).to_contain_text("Jens Hansen")
+    from app.core.deadlines import Delivery, complaint_deadline
+    last_day = complaint_deadline(now, Delivery.physical_post).strftime("%d.%m.%Y")  # the rule for post
+    expect(phone.locator("body")).to_contain_text(f"Klagen skal være modtaget senest {last_day}")
+    axe(phone)

@@ -1,6 +1,7 @@
 """Browser flows for issue 7 on a phone, JS on and off, zero axe violations: staff 2FA enrolment and
 sign-in with TOTP, and the citizen's "Hvem har set mine oplysninger"."""
 
+import json
 import re
 import time
 
@@ -89,3 +90,13 @@ def test_citizen_sees_who_has_looked_at_their_case(live_server, phone, axe):
     assert code.display not in phone.content()
     assert re.search(r"Så din sag", phone.content())
     axe(phone)
+    # The copies to take away (GDPR art. 15 and 20): plain links, so they download with JS off too.
+    with phone.expect_download() as pdf:
+        phone.get_by_role("link", name="Hent som PDF").click()
+    assert pdf.value.suggested_filename.endswith(".pdf")
+    assert open(pdf.value.path(), "rb").read(5) == b"%PDF-"
+    with phone.expect_download() as copy:
+        phone.get_by_role("link", name="Hent som JSON").click()
+    assert copy.value.suggested_filename.endswith(".json")
+    data = json.loads(open(copy.value.path(), encoding="utf-8").read())
+    assert case.pseudonym in json.dumps(data, ensure_ascii=False) and code.display not in json.dumps(data)
