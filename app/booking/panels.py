@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from app.booking import service
+from app.booking import queries
 from app.core.panels import Panel
 
 
 def bookings_panel(db, case, now, found):
     """Always shown: even without bookings it offers to book a time."""
     return Panel("public/booking/panel.html", {
-        "bookings": service.bookings_for_case(db, case.id) if found["bookings"] else [],
-        "notices": service.notices_for_case(db, case.id) if found["notices"] else [],
+        "bookings": queries.bookings_of_case(db, case.id) if found["bookings"] else [],
+        "notices": queries.notices_of_case(db, case.id) if found["notices"] else [],
         "now": now,
     }, order=20)
 
 
 def staff_bookings_panel(db, case, now):
-    rows = service.bookings_for_case(db, case.id)
+    rows = queries.bookings_of_case(db, case.id)
     if not rows:
         return None
     return Panel("staff/booking/case_panel.html", {"bookings": rows, "now": now}, order=40)

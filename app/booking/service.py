@@ -24,8 +24,7 @@ from app.booking.models import (
     ACTIVE, BookingNotice, BookingStatus, CounsellingBooking, CounsellingSchedule, CounsellingSession,
     SessionStatus,
 )
-from app.booking import notifications, queries
-from app.booking.queries import BookingRecord, NoticeRecord, SessionRecord
+from app.booking import notifications
 from app.cases import service as cases
 from app.cases.models import CitizenCase
 from app.core.clock import local_date, local_datetime
@@ -328,12 +327,6 @@ def own_booking(db: Session, *, case_id: int, booking_id: int) -> CounsellingBoo
     return booking
 
 
-def bookings_for_case(db: Session, case_id: int) -> list[tuple[BookingRecord, SessionRecord]]:
-    """The case's bookings, leaving out the old halves of moves, soonest first: (booking, session)
-    records with the columns and derived properties of CounsellingBooking and CounsellingSession."""
-    return queries.bookings_of_case(db, case_id)
-
-
 def cancel_booking(db: Session, *, case_id: int, booking_id: int, now: datetime) -> CounsellingBooking:
     """The citizen cancels: the status changes (history is kept) and the place is free at once."""
     booking = own_booking(db, case_id=case_id, booking_id=booking_id)
@@ -494,7 +487,3 @@ def cancel_session(db: Session, *, session_id: int, reason: str, now: datetime) 
         notifications.session_cancelled(db, booking, session, case, now=now)
         notices.append(notice)
     return notices
-
-
-def notices_for_case(db: Session, case_id: int) -> list[NoticeRecord]:
-    return queries.notices_of_case(db, case_id)

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from app.appointments.models import Appointment, Attendance
-from app.booking import service as booking
+from app.booking import queries as booking_queries
 from app.booking.models import BookingStatus
 from app.cases.models import CitizenCase
 from app.complaints.models import Complaint, ComplaintStatus
@@ -19,7 +19,7 @@ from app.export.service import ExportSection
 from app.messages import service as messages
 from app.plans import service as plans
 from app.plans.models import GoalStatus
-from app.requests import service as requests
+from app.requests import queries as request_queries
 from app.requests.models import Area, Contact, HelpWanted, RequestStatus
 
 
@@ -33,7 +33,7 @@ def _label(enum_type, value: str) -> Msg | str:
 
 
 def requests_section(db: Session, case: CitizenCase, now: datetime) -> ExportSection | None:
-    rows = requests.requests_for_case(db, case.id)
+    rows = request_queries.requests_of_case(db, case.id)
     return ExportSection(N_("Henvendelser om behandling"), records=[[
         (N_("Modtaget"), r.received_at), (N_("Område"), _label(Area, r.area)),
         (N_("Status"), _label(RequestStatus, r.status)), (N_("Senest start"), r.deadline_on),
@@ -55,7 +55,7 @@ def messages_section(db: Session, case: CitizenCase, now: datetime) -> ExportSec
 
 
 def bookings_section(db: Session, case: CitizenCase, now: datetime) -> ExportSection | None:
-    rows = booking.bookings_for_case(db, case.id)
+    rows = booking_queries.bookings_of_case(db, case.id)
     return ExportSection(N_("Åben Rådgivning"), records=[[
         (N_("Tid"), s.starts_at), (N_("Sted"), s.place), (N_("Status"), _label(BookingStatus, b.status)),
     ] for b, s in rows], order=40) if rows else None

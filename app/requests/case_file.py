@@ -10,11 +10,11 @@ from app.cases.models import CitizenCase
 from app.complaints.case_file import CaseFileSection
 from app.complaints.models import Complaint
 from app.core.i18n import N_
-from app.requests import service
+from app.requests import queries
 
 
 def requests_section(db: Session, case: CitizenCase, complaint: Complaint, now: datetime) -> CaseFileSection | None:
-    rows = service.requests_for_case(db, case.id)
+    rows = queries.requests_of_case(db, case.id)
     if not rows:
         return None
     return CaseFileSection(N_("Henvendelser"), "staff/requests/_case_file_requests.html", {

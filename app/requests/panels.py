@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from app.core.panels import Panel
-from app.requests import service
+from app.requests import queries, service
 from app.requests.models import Area, RequestStatus
 
 
 def staff_requests_panel(db, case, now):
     """Always shown (first on the page): it holds the form for a new request even when there is none."""
-    reqs = service.requests_for_case(db, case.id)
+    reqs = queries.requests_of_case(db, case.id)
     guarantees = service.guarantees_for(db, reqs, now=now)
     return Panel("staff/requests/_case_panel.html", {
         "rows": [{"req": r, "g": guarantees[r.id]} for r in reqs], "counsellors": service.counsellors(db),

@@ -17,7 +17,7 @@ from app.core.throttle import client_key
 from app.core.errors import NotFound
 from app.core.i18n import N_, format_long_day, wait_message
 from app.core.web import language, render, see_other, translate
-from app.requests import flows, forms, screening, service
+from app.requests import flows, forms, queries, screening, service
 from app.requests.models import Area, Contact, HelpWanted
 
 router = APIRouter()
@@ -157,7 +157,7 @@ async def score_screening(request: Request, kind: str):
 # --- Min side -------------------------------------------------------------------------------------
 
 def requests_panel(db, case, now, found):
-    reqs = service.requests_for_case(db, case.id) if found["requests"] else []
+    reqs = queries.requests_of_case(db, case.id) if found["requests"] else []
     if not reqs:
         return None
     guarantees = service.guarantees_for(db, reqs, now=now, any_starts=bool(found["starts"]))

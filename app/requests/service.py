@@ -16,10 +16,8 @@ from app.core.clock import local_date
 from app.core.db import read_rows
 from app.core.i18n import N_, Msg
 from app.core.sessions import end_case_sessions
-from app.requests import queries
 from app.requests.guarantee import GuaranteeState, days_left, guarantee_deadline, guarantee_state
 from app.requests.models import Area, RequestStatus, TreatmentRequest
-from app.requests.queries import RequestRecord
 from app.staff.models import Role, StaffUser
 
 
@@ -97,11 +95,6 @@ def add_request(db: Session, *, case: CitizenCase, area: str, message: str = "",
     db.add(req)
     db.flush()
     return req
-
-
-def requests_for_case(db: Session, case_id: int) -> list[RequestRecord]:
-    """The case's requests, newest first, as read-only records with TreatmentRequest's columns."""
-    return queries.requests_of_case(db, case_id)
 
 
 def get_request(db: Session, *, case_id: int, request_id: int) -> TreatmentRequest:

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from app.booking import service
+from app.booking import queries, service
 from app.booking.models import BookingNotice, BookingStatus, CounsellingBooking, CounsellingSession
 from app.booking.queries import BookingRecord, SessionRecord
 from tests.factories.booking import make_booking, make_session
@@ -38,7 +38,7 @@ def _case_with_bookings_of_every_kind(db, clock):
 
 def test_the_citizens_booking_panel_is_the_same_from_records_and_from_models(app, db, clock):
     case = _case_with_bookings_of_every_kind(db, clock)
-    pairs, notices = service.bookings_for_case(db, case.id), service.notices_for_case(db, case.id)
+    pairs, notices = queries.bookings_of_case(db, case.id), queries.notices_of_case(db, case.id)
     assert len(pairs) == 4 and len(notices) == 1
     assert all(isinstance(b, BookingRecord) and isinstance(s, SessionRecord) for b, s in pairs)
     template = app.state.templates["da"].get_template("public/booking/panel.html")
@@ -51,7 +51,7 @@ def test_the_citizens_booking_panel_is_the_same_from_records_and_from_models(app
 
 def test_the_staff_booking_panel_is_the_same_from_records_and_from_models(app, db, clock):
     case = _case_with_bookings_of_every_kind(db, clock)
-    pairs = service.bookings_for_case(db, case.id)
+    pairs = queries.bookings_of_case(db, case.id)
     template = app.state.templates["da"].get_template("staff/booking/case_panel.html")
     from_records = template.render(p={"bookings": pairs, "now": clock.now()})
     from_models = template.render(p={"bookings": _as_models(db, pairs), "now": clock.now()})
@@ -60,7 +60,7 @@ def test_the_staff_booking_panel_is_the_same_from_records_and_from_models(app, d
 
 def test_records_derive_what_the_models_derive(db, clock):
     case = _case_with_bookings_of_every_kind(db, clock)
-    pairs = service.bookings_for_case(db, case.id)
+    pairs = queries.bookings_of_case(db, case.id)
     for (b, s), (model_b, model_s) in zip(pairs, _as_models(db, pairs)):
         assert (b.is_active, s.free) == (model_b.is_active, model_s.free)
     assert {b.is_active for b, _ in pairs} == {True, False} and {s.free for _, s in pairs} == {0, 7, 8}  # cancelled: the place is free again

@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, event, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
-from app.booking import service as booking
+from app.booking import queries
 from app.booking.models import CounsellingBooking, CounsellingSession
 from app.booking.queries import BookingRecord, SessionRecord
 from app.cases.queries import CaseRecord
@@ -60,7 +60,7 @@ def test_records_of_two_tables_keep_their_like_named_columns_apart(db, clock):
     db.commit()
     for session in (second, first):
         make_booking(db, session, now=clock.now(), case=case)
-    pairs = booking.bookings_for_case(db, case.id)
+    pairs = queries.bookings_of_case(db, case.id)
     assert [(s.id, s.status, s.place) for _, s in pairs] == [(first.id, first.status, first.place),
                                                            (second.id, second.status, second.place)]
     stored = {b.id: b for b in db.exec(select(CounsellingBooking).where(CounsellingBooking.case_id == case.id))}
