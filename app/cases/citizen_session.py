@@ -29,9 +29,7 @@ class NeedsCitizen(Exception):
 
 
 def _cookie_token(request: Request) -> str | None:
-    """The session id the browser's signed cookie carries (None if absent, forged or too old)."""
-    max_age = request.app.state.settings.session_max_hours * 3600
-    return request.app.state.signer.unsign_cookie(request.cookies.get(CITIZEN_COOKIE), max_age)
+    return sessions.token_from_cookie(request, CITIZEN_COOKIE)
 
 
 def start_citizen_session(request: Request, response, db, case: CitizenCase, now: datetime) -> None:
@@ -77,7 +75,7 @@ def signed_in_case(db, session: sessions.SignedIn) -> CitizenCase:
 def optional_citizen_case(request: Request, db, now: datetime) -> CitizenCase | None:
     """The signed-in citizen's case when there is one: booking again joins the same case."""
     session = optional_citizen_session(request, db, now)
-    return None if session is None else db.get(CitizenCase, session.case_id)
+    return None if session is None else signed_in_case(db, session)
 
 
 def end_citizen_session(request: Request, response, db, *, now: datetime) -> None:

@@ -19,6 +19,13 @@ STAFF = "staff"
 TOUCH_INTERVAL = timedelta(seconds=60)
 
 
+def token_from_cookie(request, cookie: str) -> str | None:
+    """The session id a browser's signed cookie carries: None if absent, forged, or older than any
+    session may live (the row's own timeouts are checked by load_session)."""
+    max_age = request.app.state.settings.session_max_hours * 3600
+    return request.app.state.signer.unsign_cookie(request.cookies.get(cookie), max_age)
+
+
 @dataclass(frozen=True, slots=True)
 class SignedIn:
     """A valid session as a request sees it: read, never changed through this object."""

@@ -25,8 +25,7 @@ class NeedsSecondFactor(Exception):
 
 
 def _cookie_token(request: Request) -> str | None:
-    max_age = request.app.state.settings.session_max_hours * 3600
-    return request.app.state.signer.unsign_cookie(request.cookies.get(STAFF_COOKIE), max_age)
+    return sessions.token_from_cookie(request, STAFF_COOKIE)
 
 
 def set_staff_cookie(request: Request, response, token: str):
