@@ -23,7 +23,7 @@ from app.core.input_guard import ControlCharacters, TextTooLong, install_length_
 from app.core.i18n import N_
 from app.core.middleware import SecurityMiddleware
 from app.core.security import Signer, configure_argon2_concurrency
-from app.core.web import STATIC_DIR, build_environments, render, see_other
+from app.core.web import STATIC_DIR, build_environments, is_htmx, render, see_other
 from app.cases.citizen_session import NeedsCitizen
 from app.house import House, house as default_house
 from app.staff.access import StaffAccess
@@ -96,7 +96,7 @@ def _install_handlers(app: FastAPI) -> None:
     @app.exception_handler(NeedsCitizen)
     async def needs_citizen(request: Request, exc: NeedsCitizen):
         response = see_other("/status", flash=N_("Skriv din kode for at se din side."))
-        if request.headers.get("HX-Request") == "true":
+        if is_htmx(request):
             response.headers["HX-Redirect"] = "/status"
         return response
 

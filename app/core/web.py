@@ -98,6 +98,11 @@ def csrf_token(request: Request) -> str:
     return signer.csrf_token(request.scope["state"]["csrf_binding"])
 
 
+def is_htmx(request: Request) -> bool:
+    """htmx asked (it sends HX-Request); the same URL without JavaScript gets the whole page."""
+    return request.headers.get("HX-Request") == "true"
+
+
 def render(
     request: Request, template: str, context: dict[str, Any] | None = None, *, status: int = 200,
     block: str | None = None, headers: dict[str, str] | None = None,
@@ -111,8 +116,7 @@ def render(
         "flash": request.scope["state"].get("flash"),
         **(context or {}),
     }
-    is_htmx = request.headers.get("HX-Request") == "true"
-    if block and is_htmx:
+    if block and is_htmx(request):
         html = render_block(env, template, block, **ctx)
     else:
         html = env.get_template(template).render(**ctx)

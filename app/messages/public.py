@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request
 from app.cases.citizen_session import CitizenSession, citizen_page, signed_in_case
 from app.core.deps import DB, Now
 from app.core.i18n import N_
-from app.core.web import render, see_other
+from app.core.web import is_htmx, render, see_other
 from app.messages import service
 
 router = APIRouter()
@@ -21,10 +21,6 @@ def _thread_page(request, db, case, now, *, form=None, errors=None, status=200, 
     messages = service.thread(db, case.id) if messages is None else messages
     return render(request, TEMPLATE, {"case": case, "messages": messages, "form": form or {},
                                       "errors": errors or {}, "signed_in": True}, status=status)
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _thread_block(request, db, case, *, form=None, errors=None, sent=False):
@@ -51,9 +47,9 @@ def send_citizen_message(request: Request, db: DB, now: Now, session: CitizenSes
     try:
         service.send_citizen_message(db, case_id=case.id, body=body, now=now)
     except service.MessageError as err:
-        if _is_htmx(request):  # htmx does not swap 4xx answers: show the error in the thread block
+        if is_htmx(request):  # htmx does not swap 4xx answers: show the error in the thread block
             return _thread_block(request, db, case, form={"body": body}, errors={"body": err.message})
         return _thread_page(request, db, case, now, form={"body": body}, errors={"body": err.message}, status=422)
-    if _is_htmx(request):
+    if is_htmx(request):
         return _thread_block(request, db, case, sent=True)
     return see_other("/min-side/beskeder#ny-besked", flash=N_("Din besked er sendt."))

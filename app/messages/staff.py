@@ -12,7 +12,7 @@ from app.cases.staff import case_page
 from app.core.deps import DB, Now
 from app.staff.session import staff_session
 from app.core.i18n import N_
-from app.core.web import render, see_other
+from app.core.web import is_htmx, render, see_other
 from app.messages import service
 from app.staff.deps import Counsellor
 
@@ -30,15 +30,14 @@ def _thread_block(request, db, user, case, *, errors=None, sent=False):
 def reply_to_citizen(request: Request, db: DB, now: Now, user: Counsellor, case_id: int,
                      body: Annotated[str, Form(max_length=5000)] = ""):
     case = cases.get_case(db, case_id)
-    htmx = request.headers.get("HX-Request") == "true"
     try:
         service.send_staff_message(db, case_id=case.id, staff=user, body=body, now=now)
     except service.MessageError as err:
-        if htmx:  # htmx does not swap 4xx answers: show the error in the thread block
+        if is_htmx(request):  # htmx does not swap 4xx answers: show the error in the thread block
             return _thread_block(request, db, user, case, errors={"body": err.message})
         return case_page(request, db, now, user, case, errors={"body": err.message}, form={"body": body},
                          status=422)
     record_access(db, staff=user, case_id=case.id, action="send_message", now=now)
-    if htmx:
+    if is_htmx(request):
         return _thread_block(request, db, user, case, sent=True)
     return see_other(f"/personale/sager/{case.id}#beskeder", flash=N_("Beskeden er sendt."))
