@@ -27,9 +27,8 @@ class LabelledEnum(str, enum.Enum):
         return member
 
 
-def label_of(value, enum_type: type[LabelledEnum] | None = None):
-    """The msgid for a member, or for a stored value of `enum_type`; a value the enum does not know
-    (old data, a free-text kind) is shown as it is."""
+def known_label(value, enum_type: type[LabelledEnum] | None = None) -> str | None:
+    """The msgid for a member, or for a stored value of `enum_type`; None for a value it does not know."""
     if isinstance(value, LabelledEnum):
         return value.label
     if enum_type is not None:
@@ -37,4 +36,11 @@ def label_of(value, enum_type: type[LabelledEnum] | None = None):
             return enum_type(value).label
         except ValueError:
             pass
-    return value
+    return None
+
+
+def label_of(value, enum_type: type[LabelledEnum] | None = None):
+    """The msgid for a member or a stored value; a value the enum does not know (old data, a
+    free-text kind) is shown as it is."""
+    label = known_label(value, enum_type)
+    return value if label is None else label

@@ -13,6 +13,7 @@ from app.cases.models import CitizenCase
 from app.complaints.models import Complaint, ComplaintStatus
 from app.core.deadlines import Delivery
 from app.core.i18n import Msg, N_
+from app.core.labels import known_label
 from app.decisions import service as decisions
 from app.decisions.models import LegalBasis, TreatmentType
 from app.export.service import ExportSection
@@ -26,10 +27,8 @@ from app.requests.models import Area, Contact, HelpWanted, RequestStatus
 
 def _label(enum_type, value: str) -> Msg | str:
     """A stored value's label, translated where the file is made; a value the enum does not know, as it is."""
-    try:
-        return Msg(enum_type(value).label)
-    except ValueError:
-        return value
+    label = known_label(value, enum_type)
+    return value if label is None else Msg(label)
 
 
 def requests_section(db: Session, case: CitizenCase, now: datetime) -> ExportSection | None:
