@@ -31,6 +31,7 @@ def domains() -> tuple[Domain, ...]:
     from app.complaints.domain import DOMAIN as complaints
     from app.decisions.domain import DOMAIN as decisions
     from app.export.domain import DOMAIN as export
+    from app.identity.domain import DOMAIN as identity
     from app.messages.domain import DOMAIN as messages
     from app.notify.domain import DOMAIN as notify
     from app.plans.domain import DOMAIN as plans
@@ -41,7 +42,7 @@ def domains() -> tuple[Domain, ...]:
     from app.stats.domain import DOMAIN as stats
 
     core = Domain("core", models=(WebSession, Throttle))  # sessions and throttles of both faces
-    return (core, site, cases, staff, account, requests, messages, decisions, plans, booking, appointments,
+    return (core, site, cases, identity, staff, account, requests, messages, decisions, plans, booking, appointments,
             complaints, export, audit, notify, stats, retention)
 
 

@@ -58,6 +58,8 @@ class TreatmentRequest(SQLModel, table=True):
     help_wanted: str = Field(default="", max_length=100)  # comma-separated HelpWanted values
     preferred_contact: str = Field(default=Contact.portal.value, max_length=10)
     cpr: str | None = Field(default=None, max_length=11)  # identified citizens only, DDMMYY-XXXX
+    # "mitid" when name and CPR came from a NemLog-in assertion, not typed: staff may rely on them.
+    cpr_verified_by: str | None = Field(default=None, max_length=10)
     message: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     screening_kind: str | None = Field(default=None, max_length=10)  # "audit" | "dudit", if attached
     screening_score: int | None = Field(default=None)
