@@ -73,6 +73,10 @@ class House:
         return _all(self.domains, "routers") + _all(self.domains, "staff_routers")
 
     @property
+    def sign_out_steps(self) -> tuple:
+        return _all(self.domains, "sign_out_steps")
+
+    @property
     def api_routers(self) -> tuple:
         return _all(self.domains, "api_routers")
 

@@ -21,7 +21,7 @@ from app.core.deps import DbSlots
 from app.core.errors import NotFound
 from app.core.input_guard import ControlCharacters, TextTooLong, install_length_check, refuse_control_characters
 from app.core.i18n import N_
-from app.core.middleware import SecurityMiddleware
+from app.core.middleware import SecurityMiddleware, csp_with_form_targets
 from app.core.security import Signer, configure_argon2_concurrency
 from app.core.web import STATIC_DIR, build_environments, is_htmx, render, see_other
 from app.cases.citizen_session import NeedsCitizen
@@ -143,12 +143,14 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.state.db_slots = DbSlots(settings.db_concurrency)
     app.state.signer = Signer(settings.secret_key)
     app.state.templates = build_environments(settings, centre, house.staff_menu, house.label_enums)
+    app.state.mitid = _mitid_provider(settings)
     configure_notify(settings, centre)
 
     _install_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(SecurityMiddleware, secure_cookies=settings.secure_cookies,
-                       max_body=settings.max_body_bytes, error_page=_middleware_error_page)
+                       max_body=settings.max_body_bytes, error_page=_middleware_error_page,
+                       csp=csp_with_form_targets(app.state.mitid.idp_origins if app.state.mitid else ()))
     if settings.trusted_proxies:
         # Outermost, so everything inside sees the citizen's address, not the proxy's: uvicorn's own
         # middleware, believing the forwarded headers only from the listed proxies.
@@ -164,7 +166,17 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     access = StaffAccess(route for router in house.html_routers for route in router.routes)
     for env in app.state.templates.values():
         env.globals["staff_may"] = access
+        env.globals["mitid_on"] = app.state.mitid is not None
     return app
+
+
+def _mitid_provider(settings: Settings):
+    """NemLog-in's service provider when MitID is configured; None (and pysaml2 never imported) when not."""
+    if not settings.mitid.enabled:
+        return None
+    from app.identity.saml import ServiceProvider
+
+    return ServiceProvider(settings.mitid)
 
 
 def _middleware_error_page(scope, status: int):

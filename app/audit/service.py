@@ -44,6 +44,14 @@ def record_access(db: Session, *, staff, case_id: int | None, action: str, now: 
     ))
 
 
+def record_citizen_event(db: Session, *, case_id: int | None, action: str, now: datetime, detail: str = "") -> None:
+    """A citizen's own sign-in or sign-out event (NemLog-in asks service providers to keep them). No
+    staff member: the role says "citizen". Never the CPR number or the name: the case id says whose."""
+    write_aside(db, insert(AccessLogEntry).values(
+        at=now, staff_id=None, staff_role="citizen", staff_first_name="", case_id=case_id, action=action,
+        detail=detail[:200]))
+
+
 # A list of many cases (the inbox) is logged once per minute per member of staff, not on every
 # view: paging through it or reloading it would otherwise write a row each time.
 LIST_VIEW_INTERVAL = timedelta(minutes=1)

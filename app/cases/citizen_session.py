@@ -20,6 +20,7 @@ from app.cases.models import CitizenCase
 from app.core import sessions
 from app.core.deps import DB, Now
 from app.core.read_path import read_page
+from app.core.security import token_digest
 
 CITIZEN_COOKIE = "rp_borger"
 
@@ -32,13 +33,15 @@ def _cookie_token(request: Request) -> str | None:
     return sessions.token_from_cookie(request, CITIZEN_COOKIE)
 
 
-def start_citizen_session(request: Request, response, db, case: CitizenCase, now: datetime) -> None:
+def start_citizen_session(request: Request, response, db, case: CitizenCase, now: datetime) -> str:
     """Sign the browser in to a case; the cookie carries only a random session id. A session the
-    browser already had (another code typed on a shared phone, say) is ended, not left alive."""
+    browser already had (another code typed on a shared phone, say) is ended, not left alive.
+    Returns the new session's id (its row's key, not the cookie's secret)."""
     sessions.end_session(db, _cookie_token(request), now=now)
     token = sessions.start_session(db, kind=sessions.CITIZEN, case_id=case.id, now=now)
     response.set_cookie(CITIZEN_COOKIE, request.app.state.signer.sign_cookie(token), httponly=True,
                         samesite="strict", path="/", secure=request.app.state.settings.secure_cookies)
+    return token_digest(token)
 
 
 def citizen_session(request: Request, db: DB, now: Now) -> sessions.SignedIn:

@@ -109,6 +109,9 @@ def show_min_side(request: Request, db, session, now):
 
 @router.post("/min-side/log-ud")
 def sign_out(request: Request, db: DB, now: Now, session: CitizenSession):
-    response = see_other("/status", flash=N_("Du er logget ud. Husk at gemme din kode et sikkert sted."))
+    # A domain's step may send the browser on (MitID's single logout at NemLog-in).
+    onward = [url for step in request.app.state.house.sign_out_steps if (url := step(request, db, session, now))]
+    response = see_other(onward[0]) if onward else \
+        see_other("/status", flash=N_("Du er logget ud. Husk at gemme din kode et sikkert sted."))
     end_citizen_session(request, response, db, now=now)
     return response

@@ -48,6 +48,33 @@ class NotifySettings:
 
 
 @dataclass(frozen=True)
+class MitidSettings:
+    """MitID through NemLog-in (app/identity). Off unless every path and the base URL are set."""
+
+    base_url: str = ""  # the portal's public address, e.g. https://rusmiddel.haderslev.dk
+    entity_id: str = ""  # empty: <base_url>/mitid/metadata (NemLog-in wants a stable one)
+    sign_key: str = ""  # PEM paths: the OCES/VOCES certificate that signs our requests
+    sign_cert: str = ""
+    encryption_key: str = ""  # NemLog-in encrypts assertions to this one
+    encryption_cert: str = ""
+    idp_metadata: str = ""  # path to NemLog-in's metadata (integration test or production)
+    # NSIS levels of assurance we accept; Low is never enough for health and social data.
+    accepted_loa: tuple[str, ...] = ("https://data.gov.dk/concept/core/nsis/loa/Substantial",
+                                     "https://data.gov.dk/concept/core/nsis/loa/High")
+    xmlsec1: str = ""  # empty: found on PATH
+    clock_skew_seconds: int = 60
+
+    @property
+    def enabled(self) -> bool:
+        return all((self.base_url, self.sign_key, self.sign_cert, self.encryption_key, self.encryption_cert,
+                    self.idp_metadata))
+
+    @property
+    def sp_entity_id(self) -> str:
+        return self.entity_id or f"{self.base_url.rstrip('/')}/mitid/metadata"
+
+
+@dataclass(frozen=True)
 class Settings:
     environment: str = "development"  # development | test | production
     secret_key: str = DEV_SECRET
@@ -88,6 +115,7 @@ class Settings:
     # behind a proxy, or every citizen shares the proxy's address and so its throttle key.
     trusted_proxies: str = ""
     notify: NotifySettings = field(default_factory=NotifySettings)
+    mitid: MitidSettings = field(default_factory=MitidSettings)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -108,6 +136,8 @@ class Settings:
             # It signs every session and CSRF token: a short one can be guessed offline.
             raise RuntimeError(f"SECRET_KEY skal have mindst {MIN_SECRET_LENGTH} tegn i produktion "
                                "(fx python -c 'import secrets; print(secrets.token_urlsafe(48))').")
+        if any(loa.rstrip("/").endswith("/Low") for loa in self.mitid.accepted_loa):
+            raise RuntimeError("MitID-sikringsniveau Low giver ikke adgang til helbreds- og sociale data (MITID_ACCEPTED_LOA).")
         if self.environment == "production" and not self.require_staff_2fa:
             raise RuntimeError("To-trins-login kan ikke slås fra i produktion (REQUIRE_STAFF_2FA).")
 
@@ -146,6 +176,24 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         new_cases_per_connection_hour=int(env.get("NEW_CASES_PER_CONNECTION_HOUR", base.new_cases_per_connection_hour)),
         db_concurrency=int(env.get("DB_CONCURRENCY", base.db_concurrency)),
         notify=notify_settings_from_env(env),
+        mitid=mitid_settings_from_env(env),
+    )
+
+
+def mitid_settings_from_env(env: dict[str, str]) -> MitidSettings:
+    base = MitidSettings()
+    loa = env.get("MITID_ACCEPTED_LOA", "")
+    return replace(
+        base,
+        base_url=env.get("MITID_BASE_URL", base.base_url),
+        entity_id=env.get("MITID_SP_ENTITY_ID", base.entity_id),
+        sign_key=env.get("MITID_SP_SIGN_KEY", base.sign_key),
+        sign_cert=env.get("MITID_SP_SIGN_CERT", base.sign_cert),
+        encryption_key=env.get("MITID_SP_ENCRYPTION_KEY", base.encryption_key),
+        encryption_cert=env.get("MITID_SP_ENCRYPTION_CERT", base.encryption_cert),
+        idp_metadata=env.get("MITID_IDP_METADATA", base.idp_metadata),
+        accepted_loa=tuple(v.strip() for v in loa.split(",") if v.strip()) or base.accepted_loa,
+        xmlsec1=env.get("XMLSEC1_PATH", base.xmlsec1),
     )
 
 

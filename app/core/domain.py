@@ -65,3 +65,6 @@ class Domain:
     label_enums: tuple[type, ...] = ()  # LabelledEnums templates show: `value|label(Name)` (app.core.labels)
     demo_loaders: tuple[Callable, ...] = ()  # fn(db, now) -> lines to print
     commands: tuple[Callable, ...] = ()  # fn(subparsers): adds `python -m app <command>`
+    # Run when a citizen signs out of Min side, before the session ends: a step may answer with where
+    # the browser goes next (MitID's single logout at NemLog-in), so cases need not know MitID.
+    sign_out_steps: tuple[Callable, ...] = ()  # fn(request, db, session, now) -> URL | None

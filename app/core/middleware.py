@@ -18,6 +18,14 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'none'; "
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 )
+
+
+def csp_with_form_targets(origins) -> str:
+    """The policy when a form of ours sends the browser on to another site (MitID's sign-in at
+    NemLog-in): form-action governs the redirect after a POST too, so those origins are named."""
+    return CSP.replace("form-action 'self'", " ".join(("form-action 'self'", *origins))) if origins else CSP
+
+
 PUBLIC_PREFIXES = ("/static/", "/favicon.ico", "/healthz", "/robots.txt")
 # The same for every visitor, so a browser or a shared cache may keep them: no cookie may ride along.
 SHARED_ASSETS = ("/static/", "/favicon.ico", "/robots.txt")
@@ -36,8 +44,9 @@ def _cookies(scope: Scope) -> dict[str, str]:
 class SecurityMiddleware:
     """Every response gets the baseline headers; private pages are never cached."""
 
-    def __init__(self, app: ASGIApp, *, secure_cookies: bool, max_body: int, error_page):
+    def __init__(self, app: ASGIApp, *, secure_cookies: bool, max_body: int, error_page, csp: str = CSP):
         self.app = app
+        self.csp = csp
         self.secure_cookies = secure_cookies
         self.max_body = max_body
         self.error_page = error_page
@@ -77,7 +86,7 @@ class SecurityMiddleware:
                 status_holder["status"] = message["status"]
                 status_holder["started"] = True
                 headers = MutableHeaders(scope=message)
-                headers["Content-Security-Policy"] = CSP
+                headers["Content-Security-Policy"] = self.csp
                 headers["X-Content-Type-Options"] = "nosniff"
                 headers["Referrer-Policy"] = "no-referrer"
                 headers["X-Frame-Options"] = "DENY"

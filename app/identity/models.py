@@ -50,7 +50,6 @@ class MitidLogin(SQLModel, table=True):
     attach_session_id: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     answered_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
-    used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     cpr: str | None = Field(default=None, max_length=11)
     full_name: str | None = Field(default=None, max_length=120)
     name_id: str | None = Field(default=None, max_length=200)

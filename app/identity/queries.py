@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from app.identity.models import CaseIdentity
+from app.identity.models import CaseIdentity, MitidSession
 
 
 def verified_identity(db, case_id: int) -> CaseIdentity | None:
@@ -15,3 +15,12 @@ def verified_identity(db, case_id: int) -> CaseIdentity | None:
 def verified_cpr(db, case_id: int) -> str | None:
     """The CPR number NemLog-in vouched for, for channels that need one (Digital Post)."""
     return db.exec(select(CaseIdentity.cpr).where(CaseIdentity.case_id == case_id)).first()
+
+
+def identity_of_mitid_session(db, session) -> CaseIdentity | None:
+    """The verified identity behind a signed-in session, when the session itself came from MitID (a
+    code session on a verified case is not enough: the code may have been shared)."""
+    if session is None:
+        return None
+    return db.exec(select(CaseIdentity).join(MitidSession, MitidSession.cpr == CaseIdentity.cpr)
+                   .where(MitidSession.session_id == session.id, CaseIdentity.case_id == session.case_id)).first()

@@ -34,6 +34,15 @@ def submit_request(db: Session, *, intake: service.Intake, now: datetime, make_c
     return case, code, service.record_request(db, case=case, intake=intake, now=now, source=source)
 
 
+def request_on_verified_case(db: Session, *, case: CitizenCase, intake: service.Intake,
+                             now: datetime) -> TreatmentRequest:
+    """A MitID-signed-in citizen's request, on their own case: name and CPR number as NemLog-in gave them."""
+    req = service.record_request(db, case=case, intake=intake, now=now)
+    req.cpr_verified_by = "mitid"
+    db.flush()
+    return req
+
+
 def request_treatment(db: Session, *, intake: service.Intake, client_key: str, per_hour: int, now: datetime,
                       language: str = "da") -> tuple[CitizenCase, PersonalCode, TreatmentRequest]:
     """A citizen's request from /behandling: it counts against the connection's new cases this hour

@@ -10,13 +10,15 @@ from starlette.concurrency import run_in_threadpool
 from app.cases import service as cases
 from app.cases.handoff import hand_over_new_code
 from app.core.panels import Panel
-from app.cases.citizen_session import CITIZEN_COOKIE, CitizenSession, citizen_page
+from app.cases.citizen_session import (CITIZEN_COOKIE, CitizenSession, citizen_page, optional_citizen_session,
+                                       signed_in_case)
 from app.core.clock import local_date
 from app.core.deps import DB, Now
 from app.core.throttle import client_key
 from app.core.errors import NotFound
 from app.core.i18n import N_, format_long_day, wait_message
 from app.core.web import language, render, see_other, translate
+from app.identity.queries import identity_of_mitid_session
 from app.requests import flows, forms, queries, screening, service
 from app.requests.models import Area, Contact, HelpWanted
 
@@ -45,7 +47,14 @@ def _step1(request, parsed, status=200, screening_value=""):
                  screening=screening_value)
 
 
-def _step2(request, parsed, screening_value, status=200):
+def _verified(request, db, now):
+    """The MitID identity of this browser's session, if it signed in with MitID: name and CPR number
+    then come from NemLog-in, shown read-only, never from the form."""
+    session = optional_citizen_session(request, db, now)
+    return session, identity_of_mitid_session(db, session)
+
+
+def _step2(request, parsed, screening_value, status=200, verified=None):
     decoded = screening.decode(screening_value)
     result = None
     if decoded:
@@ -53,7 +62,8 @@ def _step2(request, parsed, screening_value, status=200):
         result = {"kind": decoded[0], "total": total, "max": screening.MAX_SCORE[decoded[0]],
                   "explanation": screening.explanation(decoded[0], total, decoded[1])}
     return _page(request, "public/requests/step2.html", status, form=parsed.form, errors=parsed.errors,
-                 s1=parsed.step1, screening=screening_value if decoded else "", screening_result=result)
+                 s1=parsed.step1, screening=screening_value if decoded else "", screening_result=result,
+                 verified=verified)
 
 
 def _stop_page(request, step1):
@@ -74,7 +84,7 @@ def show_request_form(request: Request, screening: str = "", age: str = "", area
 
 
 @router.post("/behandling")
-def continue_request(request: Request, age: Annotated[str, Form(max_length=20)] = "",
+def continue_request(request: Request, db: DB, now: Now, age: Annotated[str, Form(max_length=20)] = "",
                      area: Annotated[str, Form(max_length=20)] = "", for_whom: Annotated[str, Form(max_length=20)] = "",
                      anonymity: Annotated[str, Form(max_length=20)] = "",
                      screening: Annotated[str, Form(max_length=200)] = ""):
@@ -84,7 +94,7 @@ def continue_request(request: Request, age: Annotated[str, Form(max_length=20)] 
         return _step1(request, parsed, 422, screening_value=screening if forms.screening.decode(screening) else "")
     if parsed.step1.under_18 or parsed.step1.area == "gambling":
         return _stop_page(request, parsed.step1)
-    return _step2(request, parsed, screening)
+    return _step2(request, parsed, screening, verified=_verified(request, db, now)[1])
 
 
 @router.post("/behandling/send")
@@ -99,6 +109,9 @@ async def send_request(request: Request, db: DB, now: Now):
 def _send_request(request: Request, db, now, form):
     # Over-long values are kept and refused with a message by the validation, never silently dropped.
     data = {k: v for k, v in form.items() if isinstance(v, str)}
+    session, verified = _verified(request, db, now)
+    if verified is not None and data.get("anonymity") != "anonymous":
+        data.update(full_name=verified.full_name, cpr=verified.cpr)
     parsed = forms.parse_step2(data, [v for v in form.getlist("help_wanted") if isinstance(v, str)],
                                today=local_date(now))
     if parsed.step1 is None:
@@ -108,7 +121,11 @@ def _send_request(request: Request, db, now, form):
     if parsed.cpr_under_18:
         return _page(request, "public/requests/youth.html")
     if parsed.intake is None:
-        return _step2(request, parsed, data.get("screening", ""), status=422)
+        return _step2(request, parsed, data.get("screening", ""), status=422, verified=verified)
+    if verified is not None and not parsed.intake.anonymous:
+        # On the person's own case: no new case, no code to hand over, nothing to count per connection.
+        flows.request_on_verified_case(db, case=signed_in_case(db, session), intake=parsed.intake, now=now)
+        return see_other("/min-side", flash=N_("Vi har modtaget din henvendelse. En behandler skriver til dig her."))
     try:
         case, code, req = flows.request_treatment(
             db, intake=parsed.intake, client_key=client_key(request), now=now, language=language(request),

@@ -38,7 +38,6 @@ def upgrade() -> None:
         sa.Column("attach_session_id", sa.String(length=64), nullable=True),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("answered_at", UTCDateTime(), nullable=True),
-        sa.Column("used_at", UTCDateTime(), nullable=True),
         sa.Column("cpr", sa.String(length=11), nullable=True),
         sa.Column("full_name", sa.String(length=120), nullable=True),
         sa.Column("name_id", sa.String(length=200), nullable=True),

@@ -60,6 +60,7 @@ _ATTRIBUTE_MAP = '''MAP = {
     "to": {NAMES},
 }
 '''
+DEFAULT_IDENTITY = {ATTR_CPR: ["0101701234"], ATTR_FULL_NAME: ["Test Testesen"], ATTR_LOA: [LOA_SUBSTANTIAL]}
 OIOSAML_ATTRIBUTES = (ATTR_CPR, ATTR_FULL_NAME, ATTR_LOA, ATTR_SPEC_VER)
 
 
@@ -214,6 +215,26 @@ class SamlPair:
         config = idp_config_dict(self.tmp, sp_metadata=self.sp_metadata)
         config["key_file"], config["cert_file"] = str(rogue / "idp.key"), str(rogue / "idp.crt")
         return Server(config=IdPConfig().load(config))
+
+
+def idp_answer(pair, query: dict[str, str], *, idp=None, identity=None, loa=LOA_SUBSTANTIAL,
+               sign_assertion=True, sign_response=True, encrypt=True, **overrides) -> str:
+    """`pair` is anything with the IdP (`idp`) and the key folder (`tmp`). The IdP parses the (signed, redirect-bound) AuthnRequest and answers; returns the POST's SAMLResponse."""
+    idp = idp or pair.idp
+    identity = identity if identity is not None else DEFAULT_IDENTITY
+    request = pair.idp.parse_authn_request(
+        query["SAMLRequest"], BINDING_HTTP_REDIRECT,
+        relay_state=query.get("RelayState"), sigalg=query["SigAlg"], signature=query["Signature"],
+    )
+    args = idp.response_args(request.message) | overrides
+    response = idp.create_authn_response(
+        identity, userid="mitid-user-1",
+        authn={"class_ref": loa, "authn_auth": IDP_ENTITY_ID},
+        sign_assertion=sign_assertion, sign_response=sign_response, encrypt_assertion=encrypt,
+        encrypt_cert_assertion=(pair.tmp / "sp-enc.crt").read_text() if encrypt else None,
+        **args,
+    )
+    return b64(str(response))
 
 
 def redirect_query(url: str) -> dict[str, str]:

@@ -29,6 +29,7 @@ from tests.factories.saml_idp import (
     SP_ACS,
     SamlPair,
     b64,
+    idp_answer,
     location,
     redirect_query,
 )
@@ -57,25 +58,6 @@ def login_request(pair: SamlPair) -> tuple[str, dict[str, str]]:
         sign=True,
     )
     return request_id, redirect_query(location(info["headers"]))
-
-
-def idp_answer(pair: SamlPair, query: dict[str, str], *, idp=None, identity=IDENTITY, loa=LOA_SUBSTANTIAL,
-               sign_assertion=True, sign_response=True, encrypt=True, **overrides) -> str:
-    """The IdP parses the (signed, redirect-bound) AuthnRequest and answers; returns the POST's SAMLResponse."""
-    idp = idp or pair.idp
-    request = pair.idp.parse_authn_request(
-        query["SAMLRequest"], BINDING_HTTP_REDIRECT,
-        relay_state=query.get("RelayState"), sigalg=query["SigAlg"], signature=query["Signature"],
-    )
-    args = idp.response_args(request.message) | overrides
-    response = idp.create_authn_response(
-        identity, userid="mitid-user-1",
-        authn={"class_ref": loa, "authn_auth": IDP_ENTITY_ID},
-        sign_assertion=sign_assertion, sign_response=sign_response, encrypt_assertion=encrypt,
-        encrypt_cert_assertion=(pair.tmp / "sp-enc.crt").read_text() if encrypt else None,
-        **args,
-    )
-    return b64(str(response))
 
 
 def sp_parse(pair: SamlPair, saml_response: str, outstanding: dict[str, str]):
