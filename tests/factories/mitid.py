@@ -33,31 +33,33 @@ class MitidWorld:
     settings: MitidSettings
     idp: Server
     sp_metadata: list[str]
+    idp_base: str | None = None
 
     def answer(self, login_url: str, **kwargs) -> str:
         """The SAMLResponse NemLog-in posts back for the AuthnRequest in `login_url` (see idp_answer)."""
         return idp_answer(self, redirect_query(login_url), **kwargs)
 
     def idp_with(self, **changes) -> Server:
-        return Server(config=IdPConfig().load(idp_config_dict(self.tmp, sp_metadata=self.sp_metadata, **changes)))
+        return Server(config=IdPConfig().load(idp_config_dict(self.tmp, sp_metadata=self.sp_metadata,
+                                                              idp_base=self.idp_base, **changes)))
 
     def forger(self) -> Server:
         """The same entity id, a key the portal has never seen."""
         rogue = self.tmp / "rogue"
         rogue.mkdir(exist_ok=True)
         make_key_pair(rogue, "idp")
-        config = idp_config_dict(self.tmp, sp_metadata=self.sp_metadata)
+        config = idp_config_dict(self.tmp, sp_metadata=self.sp_metadata, idp_base=self.idp_base)
         config["key_file"], config["cert_file"] = str(rogue / "idp.key"), str(rogue / "idp.crt")
         return Server(config=IdPConfig().load(config))
 
 
-def mitid_world(tmp: Path, *, base_url: str = "http://testserver") -> MitidWorld:
+def mitid_world(tmp: Path, *, base_url: str = "http://testserver", idp_base: str | None = None) -> MitidWorld:
     tmp.mkdir(parents=True, exist_ok=True)
     for name in ("idp", "sp-sign", "sp-enc"):
         make_key_pair(tmp, name)
     write_attribute_map(tmp)
     idp_metadata = tmp / "idp-metadata.xml"
-    idp_metadata.write_text(_metadata_xml(IdPConfig().load(idp_config_dict(tmp, sp_metadata=None))))
+    idp_metadata.write_text(_metadata_xml(IdPConfig().load(idp_config_dict(tmp, sp_metadata=None, idp_base=idp_base))))
     settings = MitidSettings(
         base_url=base_url, sign_key=str(tmp / "sp-sign.key"), sign_cert=str(tmp / "sp-sign.crt"),
         encryption_key=str(tmp / "sp-enc.key"), encryption_cert=str(tmp / "sp-enc.crt"),
@@ -65,5 +67,5 @@ def mitid_world(tmp: Path, *, base_url: str = "http://testserver") -> MitidWorld
     ours = ServiceProvider(settings).metadata_xml()
     other = _metadata_xml(SPConfig().load(sp_config_dict(tmp, idp_metadata=None, entity_id=OTHER_SP_ENTITY_ID)))
     sp_metadata = [ours, other]
-    idp = Server(config=IdPConfig().load(idp_config_dict(tmp, sp_metadata=sp_metadata)))
-    return MitidWorld(tmp=tmp, settings=settings, idp=idp, sp_metadata=sp_metadata)
+    idp = Server(config=IdPConfig().load(idp_config_dict(tmp, sp_metadata=sp_metadata, idp_base=idp_base)))
+    return MitidWorld(tmp=tmp, settings=settings, idp=idp, sp_metadata=sp_metadata, idp_base=idp_base)

@@ -140,7 +140,10 @@ def sp_config_dict(tmp: Path, *, idp_metadata: str | None, entity_id: str = SP_E
     return config
 
 
-def idp_config_dict(tmp: Path, *, sp_metadata: list[str] | None, lifetime_minutes: int = 5) -> dict:
+def idp_config_dict(tmp: Path, *, sp_metadata: list[str] | None, lifetime_minutes: int = 5,
+                    idp_base: str | None = None) -> dict:
+    """`idp_base` (e.g. http://127.0.0.1:5000) puts the IdP's endpoints on a server a browser can reach."""
+    sso, slo = (IDP_SSO, IDP_SLO) if idp_base is None else (f"{idp_base}/saml/sso", f"{idp_base}/saml/slo")
     config = {
         "entityid": IDP_ENTITY_ID,
         "xmlsec_binary": xmlsec_binary(),
@@ -151,8 +154,8 @@ def idp_config_dict(tmp: Path, *, sp_metadata: list[str] | None, lifetime_minute
             "idp": {
                 "name": "Test NemLog-in",
                 "endpoints": {
-                    "single_sign_on_service": [(IDP_SSO, BINDING_HTTP_REDIRECT)],
-                    "single_logout_service": [(IDP_SLO, BINDING_HTTP_REDIRECT)],
+                    "single_sign_on_service": [(sso, BINDING_HTTP_REDIRECT)],
+                    "single_logout_service": [(slo, BINDING_HTTP_REDIRECT)],
                 },
                 "want_authn_requests_signed": True,
                 "signing_algorithm": RSA_SHA256,  # pysaml2's default here is rsa-sha1
