@@ -103,3 +103,20 @@ def end_sessions_of_name_id(db: Session, name_id: str, *, now: datetime) -> int:
         return 0
     return db.exec(update(WebSession).where(WebSession.id.in_(ids), WebSession.ended_at.is_(None))
                    .values(ended_at=now).execution_options(synchronize_session=False)).rowcount or 0
+
+
+def detach_case(db: Session, case: CitizenCase, *, now: datetime) -> bool:
+    """Staff undo the MitID link: the case is anonymous again, its MitID sessions end (the citizen
+    comes back with a code, which staff hand over), and no MitID sign-in shows it any more."""
+    identity = db.get(CaseIdentity, case.id)
+    if identity is None:
+        return False
+    sessions = select(MitidSession.session_id).join(WebSession, WebSession.id == MitidSession.session_id).where(
+        WebSession.case_id == case.id)
+    db.exec(update(WebSession).where(WebSession.id.in_(sessions), WebSession.ended_at.is_(None))
+            .values(ended_at=now).execution_options(synchronize_session=False))
+    db.delete(identity)
+    case.anonymous = True
+    case.full_name = None
+    db.flush()
+    return True

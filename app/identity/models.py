@@ -39,7 +39,7 @@ class MitidLogin(SQLModel, table=True):
     POST to the ACS, which carries no cookies, and the same-site continuation that signs in."""
 
     __tablename__ = "mitid_login"
-    __table_args__ = (Index("ix_mitid_login_browser", "browser_digest"),)
+    __table_args__ = (Index("ix_mitid_login_browser", "browser_digest"), Index("ix_mitid_login_created", "created_at"))
 
     id: str = Field(primary_key=True, max_length=100)
     browser_digest: str = Field(max_length=64)

@@ -21,7 +21,9 @@ from app.cases.citizen_session import (CITIZEN_COOKIE, CitizenSession, citizen_p
                                        signed_in_case)
 from app.core.deps import DB, Now
 from app.core.errors import NotFound
-from app.core.i18n import N_
+from app.core import throttle
+from app.core.i18n import N_, wait_message
+from app.core.throttle import client_key
 from app.core.security import new_token
 from app.core.web import render, safe_next, see_other
 from app.identity import flows, service
@@ -41,6 +43,15 @@ ATTACH_REFUSED = N_("Vi kunne ikke knytte sagen til MitID. Log ind med din kode 
                     "igen. Der er ikke ændret noget.")
 
 
+# One connection started very many sign-ins just now.
+TOO_MANY = {
+    "second": N_("Der er startet meget mange MitID-login fra denne forbindelse. Prøv igen om 1 sekund."),
+    "seconds": N_("Der er startet meget mange MitID-login fra denne forbindelse. Prøv igen om %(n)s sekunder."),
+    "minute": N_("Der er startet meget mange MitID-login fra denne forbindelse. Prøv igen om 1 minut."),
+    "minutes": N_("Der er startet meget mange MitID-login fra denne forbindelse. Prøv igen om %(n)s minutter."),
+}
+
+
 def _provider(request: Request):
     provider = request.app.state.mitid
     if provider is None:
@@ -55,7 +66,14 @@ def _refused(request: Request, text: str, status: int = 400):
 def _start(request: Request, db, now, *, came_from: str, **attach):
     provider = _provider(request)
     nonce = new_token()
-    url = service.start_login(db, provider, now=now, browser_nonce=nonce, came_from=came_from, **attach)
+    try:
+        url = service.start_login(db, provider, now=now, browser_nonce=nonce, came_from=came_from,
+                                  client_key=client_key(request), **attach)
+    except service.TooManyStarts as refused:
+        db.commit()  # counted stays counted
+        wait = (refused.until - now).total_seconds()
+        return render(request, "public/identity/refused.html", {"text": wait_message(TOO_MANY, wait)}, status=429,
+                      headers=throttle.retry_after(wait))
     response = see_other(url)
     # Lax: the browser comes back to us from NemLog-in, a top-level navigation from another site.
     response.set_cookie(NONCE_COOKIE, request.app.state.signer.sign_cookie(nonce), httponly=True, samesite="lax",

@@ -23,6 +23,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from app.core import throttle
 from app.core.security import token_digest
 from app.identity.models import MitidAssertion, MitidLogin
 from app.identity.oiosaml import ATTR_CPR, ATTR_FULL_NAME, ATTR_LOA, RSA_SHA256
@@ -31,6 +32,16 @@ from app.identity.oiosaml import ATTR_CPR, ATTR_FULL_NAME, ATTR_LOA, RSA_SHA256
 LOGIN_LIFETIME = timedelta(minutes=15)
 # Between the ACS and the browser's own continuation there is one automatic navigation.
 ANSWER_LIFETIME = timedelta(minutes=5)
+# Sign-ins one connection may start per LOGIN_LIFETIME. Generous: a mobile carrier or a library puts
+# many people behind one address, and each start is one small row that lives minutes; enough to stop
+# one connection filling the table.
+STARTS_PER_CONNECTION = 200
+
+
+class TooManyStarts(Exception):
+    def __init__(self, until: datetime):
+        super().__init__("too many")
+        self.until = until
 _CPR = re.compile(r"^\d{10}$")
 
 
@@ -54,10 +65,17 @@ class Answer:
     assertion_id: str
 
 
-def start_login(db: Session, provider, *, now: datetime, browser_nonce: str, came_from: str,
+def start_login(db: Session, provider, *, now: datetime, browser_nonce: str, came_from: str, client_key: str,
                 purpose: str = "sign_in", attach_case_id: int | None = None,
                 attach_session_id: str | None = None) -> str:
-    """A signed AuthnRequest for this browser; returns the NemLog-in URL to send it to."""
+    """A signed AuthnRequest for this browser; returns the NemLog-in URL to send it to. Raises
+    TooManyStarts when the connection (`client_key`) has started STARTS_PER_CONNECTION just now."""
+    count, until = throttle.count_event(db, f"mitid-start:{client_key}", now=now, window=LOGIN_LIFETIME)
+    if count > STARTS_PER_CONNECTION:
+        raise TooManyStarts(until)
+    # Stale rows go as new ones come, so the table holds minutes of sign-ins, not what a purge left.
+    db.exec(delete(MitidLogin).where(MitidLogin.created_at < now - LOGIN_LIFETIME - ANSWER_LIFETIME)
+            .execution_options(synchronize_session=False))
     request_id, url = provider.authn_request()
     db.add(MitidLogin(id=request_id, browser_digest=token_digest(browser_nonce), purpose=purpose,
                       came_from=came_from[:200], attach_case_id=attach_case_id,

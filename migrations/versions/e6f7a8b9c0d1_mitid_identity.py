@@ -44,6 +44,7 @@ def upgrade() -> None:
         sa.Column("session_index", sa.String(length=200), nullable=True),
     )
     op.create_index("ix_mitid_login_browser", "mitid_login", ["browser_digest"])
+    op.create_index("ix_mitid_login_created", "mitid_login", ["created_at"])
     op.create_table(
         "mitid_assertion",
         sa.Column("id", sa.String(length=100), primary_key=True),
@@ -66,6 +67,7 @@ def downgrade() -> None:
         batch_op.drop_column("cpr_verified_by")
     op.drop_table("mitid_session")
     op.drop_table("mitid_assertion")
+    op.drop_index("ix_mitid_login_created", table_name="mitid_login")
     op.drop_index("ix_mitid_login_browser", table_name="mitid_login")
     op.drop_table("mitid_login")
     op.drop_index("ix_case_identity_cpr", table_name="case_identity")

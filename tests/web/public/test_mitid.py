@@ -296,3 +296,42 @@ def test_settings_refuse_loa_low():
     from app.core.config import MitidSettings
     with pytest.raises(RuntimeError, match="Low"):
         Settings(mitid=MitidSettings(accepted_loa=("https://data.gov.dk/concept/core/nsis/loa/Low",))).check()
+
+
+def test_one_connection_cannot_fill_the_table_with_sign_in_starts(client, db, monkeypatch):
+    from app.identity import service
+    monkeypatch.setattr(service, "STARTS_PER_CONNECTION", 3)
+    for _ in range(3):
+        start(client)
+    refused = client.submit("/mitid/log-ind", {"next": "/min-side"})
+    assert refused.status_code == 429 and "meget mange MitID-login" in refused.text
+    assert refused.headers["retry-after"]
+    assert count(db, MitidLogin) == 3
+
+
+def test_stale_sign_in_starts_are_removed_as_new_ones_come(client, db, clock):
+    start(client)
+    clock.advance(minutes=21)
+    start(client)
+    assert count(db, MitidLogin) == 1
+
+
+def test_a_request_started_too_long_ago_is_refused(client, db, world, clock):
+    url = start(client)
+    clock.advance(minutes=16)  # the citizen left the MitID app for a while
+    assert post_acs(client, world.answer(url)).status_code == 400
+    assert count(db, MitidSession) == 0
+
+
+def test_only_staff_can_make_a_verified_case_anonymous_again(client, db, world, make_client):
+    sign_in(client, world)
+    [link] = rows(db, CaseIdentity)
+    assert client.submit(f"/personale/sager/{link.case_id}/mitid/fjern").headers["location"] == "/personale/log-ind"
+    staff = make_client()
+    sign_in_staff(staff, make_staff(db))
+    assert staff.submit(f"/personale/sager/{link.case_id}/mitid/fjern").status_code == 303
+    assert rows(db, CaseIdentity) == []
+    case = rows(db, CitizenCase)[0]
+    assert case.anonymous is True and case.full_name is None
+    assert client.get("/min-side", follow_redirects=False).headers["location"] == "/status"  # its MitID session ended
+    assert rows(db, AccessLogEntry, AccessLogEntry.action == "mitid_detach")
