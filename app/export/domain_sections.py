@@ -17,6 +17,7 @@ from app.core.labels import known_label
 from app.decisions import service as decisions
 from app.decisions.models import LegalBasis, TreatmentType
 from app.export.service import ExportSection
+from app.identity.queries import verified_identity
 from app.messages import service as messages
 from app.plans import service as plans
 from app.plans.models import GoalStatus
@@ -43,6 +44,14 @@ def requests_section(db: Session, case: CitizenCase, now: datetime) -> ExportSec
         (N_("Selvtest"), f"{r.screening_kind.upper()} {r.screening_score}" if r.screening_kind else None),
         (N_("Frit valg"), r.free_choice_at),
     ] for r in rows], order=20) if rows else None
+
+
+def identity_section(db: Session, case: CitizenCase, now: datetime) -> ExportSection | None:
+    identity = verified_identity(db, case.id)
+    return ExportSection(N_("MitID"), rows=[
+        (N_("Navn fra MitID"), identity.full_name), (N_("CPR-nummer fra MitID"), identity.cpr),
+        (N_("Bekræftet"), identity.verified_at),
+    ], order=15) if identity else None
 
 
 def messages_section(db: Session, case: CitizenCase, now: datetime) -> ExportSection | None:

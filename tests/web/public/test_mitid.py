@@ -335,3 +335,9 @@ def test_only_staff_can_make_a_verified_case_anonymous_again(client, db, world, 
     assert case.anonymous is True and case.full_name is None
     assert client.get("/min-side", follow_redirects=False).headers["location"] == "/status"  # its MitID session ended
     assert rows(db, AccessLogEntry, AccessLogEntry.action == "mitid_detach")
+
+
+def test_mine_data_shows_what_mitid_told_us(client, world):
+    sign_in(client, world)
+    page = client.get("/min-side/mine-data")
+    assert page.status_code == 200 and "CPR-nummer fra MitID" in page.text and CPR_STORED in page.text
