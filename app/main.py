@@ -176,7 +176,10 @@ def _mitid_provider(settings: Settings):
         return None
     from app.identity.saml import ServiceProvider
 
-    return ServiceProvider(settings.mitid)
+    try:
+        return ServiceProvider(settings.mitid)
+    except Exception as exc:  # a missing file, unreadable metadata, no xmlsec1: say which, at start-up
+        raise RuntimeError(f"MitID-opsætningen kan ikke bruges ({type(exc).__name__}: {exc})") from exc
 
 
 def _middleware_error_page(scope, status: int):

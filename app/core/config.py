@@ -69,6 +69,13 @@ class MitidSettings:
         return all((self.base_url, self.sign_key, self.sign_cert, self.encryption_key, self.encryption_cert,
                     self.idp_metadata))
 
+    def missing(self) -> list[str]:
+        """The settings still unset when some are: half a MitID set-up is a mistake, not "off"."""
+        given = {"MITID_BASE_URL": self.base_url, "MITID_SP_SIGN_KEY": self.sign_key,
+                 "MITID_SP_SIGN_CERT": self.sign_cert, "MITID_SP_ENCRYPTION_KEY": self.encryption_key,
+                 "MITID_SP_ENCRYPTION_CERT": self.encryption_cert, "MITID_IDP_METADATA": self.idp_metadata}
+        return [name for name, value in given.items() if not value] if any(given.values()) else []
+
     @property
     def sp_entity_id(self) -> str:
         return self.entity_id or f"{self.base_url.rstrip('/')}/mitid/metadata"
@@ -136,6 +143,8 @@ class Settings:
             # It signs every session and CSRF token: a short one can be guessed offline.
             raise RuntimeError(f"SECRET_KEY skal have mindst {MIN_SECRET_LENGTH} tegn i produktion "
                                "(fx python -c 'import secrets; print(secrets.token_urlsafe(48))').")
+        if self.mitid.missing():
+            raise RuntimeError("MitID er kun delvist sat op; mangler: " + ", ".join(self.mitid.missing()))
         if any(loa.rstrip("/").endswith("/Low") for loa in self.mitid.accepted_loa):
             raise RuntimeError("MitID-sikringsniveau Low giver ikke adgang til helbreds- og sociale data (MITID_ACCEPTED_LOA).")
         if self.environment == "production" and not self.require_staff_2fa:

@@ -341,3 +341,20 @@ def test_mine_data_shows_what_mitid_told_us(client, world):
     sign_in(client, world)
     page = client.get("/min-side/mine-data")
     assert page.status_code == 200 and "CPR-nummer fra MitID" in page.text and CPR_STORED in page.text
+
+
+def test_half_a_mitid_set_up_refuses_to_start_and_says_what_is_missing():
+    from app.core.config import MitidSettings
+    with pytest.raises(RuntimeError, match="MITID_IDP_METADATA"):
+        Settings(mitid=MitidSettings(base_url="https://x.example", sign_key="k", sign_cert="c",
+                                     encryption_key="k", encryption_cert="c")).check()
+
+
+def test_unreadable_mitid_files_stop_the_start_with_a_clear_message(tmp_path, database_url):
+    from app.core.config import MitidSettings
+    from app.main import create_app
+    broken = MitidSettings(base_url="https://x.example", sign_key=str(tmp_path / "none.key"),
+                           sign_cert=str(tmp_path / "none.crt"), encryption_key=str(tmp_path / "none.key"),
+                           encryption_cert=str(tmp_path / "none.crt"), idp_metadata=str(tmp_path / "none.xml"))
+    with pytest.raises(RuntimeError, match="MitID-opsætningen kan ikke bruges"):
+        create_app(Settings(environment="test", secret_key="test-secret", database_url=database_url, mitid=broken))
