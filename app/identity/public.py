@@ -34,6 +34,7 @@ router = APIRouter()
 log = logging.getLogger("app.identity")
 
 NONCE_COOKIE = "rp_mitid"
+NONCE_MAX_AGE = int((service.LOGIN_LIFETIME + service.ANSWER_LIFETIME).total_seconds())
 
 # One text whatever the reason: the reason goes to the access log, not to the screen.
 REFUSED = N_("Vi kunne ikke logge dig ind med MitID. Der er ikke gemt noget. Prøv igen, eller brug din "
@@ -59,8 +60,8 @@ def _provider(request: Request):
     return provider
 
 
-def _refused(request: Request, text: str, status: int = 400):
-    return render(request, "public/identity/refused.html", {"text": text}, status=status)
+def _refused(request: Request, text, status: int = 400, headers=None):
+    return render(request, "public/identity/refused.html", {"text": text}, status=status, headers=headers)
 
 
 def _start(request: Request, db, now, *, came_from: str, **attach):
@@ -72,12 +73,11 @@ def _start(request: Request, db, now, *, came_from: str, **attach):
     except service.TooManyStarts as refused:
         db.commit()  # counted stays counted
         wait = (refused.until - now).total_seconds()
-        return render(request, "public/identity/refused.html", {"text": wait_message(TOO_MANY, wait)}, status=429,
-                      headers=throttle.retry_after(wait))
+        return _refused(request, wait_message(TOO_MANY, wait), 429, throttle.retry_after(wait))
     response = see_other(url)
     # Lax: the browser comes back to us from NemLog-in, a top-level navigation from another site.
     response.set_cookie(NONCE_COOKIE, request.app.state.signer.sign_cookie(nonce), httponly=True, samesite="lax",
-                        path="/mitid", max_age=int((service.LOGIN_LIFETIME + service.ANSWER_LIFETIME).total_seconds()),
+                        path="/mitid", max_age=NONCE_MAX_AGE,
                         secure=request.app.state.settings.secure_cookies)
     return response
 
@@ -106,8 +106,7 @@ router.add_api_route("/mitid/acs", acs, methods=["POST"])
 @router.post("/mitid/fortsaet")
 def finish_sign_in(request: Request, db: DB, now: Now):
     _provider(request)
-    nonce = request.app.state.signer.unsign_cookie(request.cookies.get(NONCE_COOKIE),
-                                                   int((service.LOGIN_LIFETIME + service.ANSWER_LIFETIME).total_seconds()))
+    nonce = request.app.state.signer.unsign_cookie(request.cookies.get(NONCE_COOKIE), NONCE_MAX_AGE)
     login = service.take_answer(db, now=now, browser_nonce=nonce)
     if login is None:
         return _refused(request, EXPIRED)
