@@ -30,6 +30,7 @@ class RequestRecord:
     help_wanted: str
     preferred_contact: str
     cpr: str | None
+    cpr_verified_by: str | None
     message: str
     screening_kind: str | None
     screening_score: int | None
