@@ -16,6 +16,8 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 
+from app.core.i18n import N_, Msg, format_long_day, translate_message
+
 FONTS = Path(__file__).parent / "fonts"
 # fpdf2 names the characters a font lacks in a warning: those are the citizen's words, never for a log.
 logging.getLogger("fpdf").setLevel(logging.ERROR)
@@ -68,6 +70,16 @@ class LetterText:
     sections: tuple[tuple[str, str], ...]
     footer: str = ""
     lang: str = "da"
+
+
+def centre_letter(centre, *, title: str, recipient: str, now: datetime, heading: str,
+                  sections: tuple[tuple[str, str], ...], lang: str = "da") -> bytes:
+    """A letter from the centre on its own letterhead (the address staff print on a posted letter)."""
+    lines = (centre.name, centre.municipality, centre.address, centre.postcode_city,
+             translate_message(lang, Msg(N_("Telefon %(phone)s"), phone=centre.phone)))
+    return letter_pdf(LetterText(title=title, sender_lines=lines, recipient=recipient,
+                                 dated=format_long_day(now, lang), heading=heading, sections=sections,
+                                 footer=f"{centre.name} · {centre.municipality}", lang=lang), made_at=now)
 
 
 def letter_pdf(letter: LetterText, *, made_at: datetime | None = None) -> bytes:

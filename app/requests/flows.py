@@ -15,7 +15,13 @@ from sqlmodel import Session
 from app.cases import service as cases
 from app.cases.models import CitizenCase
 from app.core.codes import PersonalCode
+from app.core.i18n import N_, translate_message
+from app.core.pdf import centre_letter
+from app.identity.queries import verified_identity
 from app.messages import service as messages
+from app.notify import service as notify
+from app.notify.config import current as notify_config
+from app.notify.memo import Document, Letter
 from app.requests import service
 from app.requests.models import TreatmentRequest
 
@@ -44,13 +50,30 @@ def request_treatment(db: Session, *, intake: service.Intake, client_key: str, p
                           source=service.source_tag(client_key, now))
 
 
+DEADLINE_LETTER = "deadline_letter"
+DEADLINE_LETTER_TITLE = N_("Brev om din sag")
+
+
 def send_deadline_letter(db: Session, req: TreatmentRequest, *, staff, reason: str, new_date: date | None,
-                         now: datetime) -> None:
+                         now: datetime, centre=None) -> None:
     """The deadline cannot be met: record it on the request and write to the citizen in the thread,
-    which queues a "deadline_letter" notice for an identified citizen."""
+    which queues a "deadline_letter" notice for an identified citizen; a MitID-verified citizen also
+    gets the letter itself by Digital Post (the same event, so the same dedupe key, on its own channel)."""
     body = service.record_deadline_letter(db, req, reason=reason, new_date=new_date, now=now)
-    messages.send_staff_message(db, case_id=req.case_id, staff=staff, body=body, now=now,
-                                notify_kind="deadline_letter")
+    message = messages.send_staff_message(db, case_id=req.case_id, staff=staff, body=body, now=now,
+                                          notify_kind=DEADLINE_LETTER)
+    case = db.get(CitizenCase, req.case_id)
+    identity = verified_identity(db, case.id)
+    if case.anonymous or identity is None:
+        return
+    lang = case.language or "da"
+    title = translate_message(lang, DEADLINE_LETTER_TITLE)
+    pdf = centre_letter(centre or notify_config().centre, title=title, recipient=identity.full_name, now=now,
+                        lang=lang, heading=translate_message(lang, N_("Din behandling kan ikke starte til tiden")),
+                        sections=(("", body),))
+    notify.enqueue_letter(db, case=case, kind=DEADLINE_LETTER, dedupe_key=f"{DEADLINE_LETTER}:{message.id}", now=now,
+                          letter=Letter(title=title, main=Document(label=title, filename="brev.pdf", content=pdf,
+                                                                   language=lang)))
 
 
 def ask_for_free_choice(db: Session, req: TreatmentRequest, *, now: datetime) -> None:
