@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, case, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -30,7 +30,7 @@ from app.core.clock import Clock
 from app.core.db import transaction
 from app.notify.channels import SendError, build_senders
 from app.notify.config import NotifyConfig
-from app.notify.models import OutboxMessage, Status
+from app.notify.models import Channel, OutboxMessage, Status
 
 log = logging.getLogger("app.notify")
 
@@ -111,10 +111,14 @@ def backoff(config: NotifyConfig, attempts: int) -> timedelta:
 
 
 def record_sent(db: Session, *, row_id: int, token: str, now: datetime) -> bool:
+    # A delivered Digital Post letter is in the citizen's mailbox and its decision in the case: the
+    # stored MeMo (CPR number and the whole letter) is not kept a second time in the outbox.
     result = db.execute(
         update(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.claimed_by == token,
                                     OutboxMessage.status == Status.sending.value)
-        .values(status=Status.sent.value, sent_at=now, last_error="")
+        .values(status=Status.sent.value, sent_at=now, last_error="",
+                attachment=case((OutboxMessage.channel == Channel.digital_post.value, None),
+                                else_=OutboxMessage.attachment))
     )
     return result.rowcount == 1
 

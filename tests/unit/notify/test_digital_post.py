@@ -63,6 +63,7 @@ def test_the_letter_is_delivered_as_memo_with_the_transaction_id_and_token(db, c
     assert (result.sent, result.retried, result.failed) == (1, 0, 0)
     (row,) = letters(db)
     assert (row.status, row.attempts, row.sent_at) == ("sent", 1, clock.now())
+    assert row.attachment is None  # delivered: the CPR number and the letter are not kept in the outbox
     ((message_uuid, got),) = sf1601.letters.items()
     assert got.headers["X-TransaktionsId"] == message_uuid
     assert got.headers["Authorization"] == "Holder-of-key test-token"
