@@ -125,6 +125,10 @@ class Settings:
                                "(fx python -c 'import secrets; print(secrets.token_urlsafe(48))').")
         if self.environment == "production" and not self.require_staff_2fa:
             raise RuntimeError("To-trins-login kan ikke slås fra i produktion (REQUIRE_STAFF_2FA).")
+        if self.environment == "production" and self.notify.digital_post_url and not self.notify.digital_post_on:
+            # Half-configured, the channel would stay off without a word and every letter wait for post.
+            raise RuntimeError("DIGITAL_POST_URL er sat, men DIGITAL_POST_SENDER_CVR mangler: Digital Post kan ikke "
+                               "sende uden kommunens CVR-nummer.")
 
 
 def _bool(value: str | None, default: bool) -> bool:

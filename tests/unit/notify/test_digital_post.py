@@ -4,6 +4,7 @@ who cannot receive Digital Post, and the channel switched off."""
 
 from datetime import timedelta
 
+import pytest
 from lxml import etree
 from sqlmodel import select
 
@@ -168,6 +169,14 @@ def test_digital_post_needs_a_url_and_the_senders_cvr_from_the_environment():
     assert (notify.digital_post_cert, notify.digital_post_key) == ("/etc/dp/cert.pem", "/etc/dp/key.pem")
     assert not settings_from_env({**env, "DIGITAL_POST_SENDER_CVR": ""}).notify.digital_post_on
     assert not NotifySettings().digital_post_on
+
+
+def test_production_refuses_a_digital_post_url_without_the_senders_cvr():
+    env = {"APP_ENV": "production", "SECRET_KEY": "x" * 40, "DIGITAL_POST_URL": "https://sp.example/service/"}
+    with pytest.raises(RuntimeError, match="DIGITAL_POST_SENDER_CVR"):
+        settings_from_env(env).check()
+    settings_from_env({**env, "DIGITAL_POST_SENDER_CVR": "29189781"}).check()
+    settings_from_env({**env, "DIGITAL_POST_URL": ""}).check()  # off is fine: the portal runs without it
 
 
 def test_the_outbox_page_never_shows_a_cpr_number():
