@@ -126,6 +126,10 @@ class House:
         return _all(self.domains, "jobs")
 
     @property
+    def on_sent(self) -> tuple:
+        return _all(self.domains, "on_sent")
+
+    @property
     def demo_loaders(self) -> tuple:
         return _all(self.domains, "demo_loaders")
 

@@ -136,3 +136,17 @@ def all_routes(app) -> list:
               if isinstance(route, APIRoute)]
     assert len(routes) > 50, f"only {len(routes)} routes found: the house lost its routers"
     return routes
+
+
+@pytest.fixture
+def sf1601(app, settings):
+    """A local SF1601 stand-in, and notify configured to send Digital Post to it (tests/factories/digital_post.py).
+    Depends on app: create_app() configures notify too, and must not undo this."""
+    from app.notify import config as notify_config
+    from tests.factories.digital_post import digital_post_on, start_stub
+    stub, server = start_stub()
+    stub.config = digital_post_on(settings, stub)
+    yield stub
+    notify_config._current = None
+    server.shutdown()
+    server.server_close()

@@ -30,6 +30,7 @@ ACTION_LABELS: dict[str, str] = {
     "reissue_code": N_("Gav dig en ny kode"),
     "export": N_("Lavede en udskrift af din sag"),
     "decision_letter": N_("Udskrev en afgørelse som brev til dig"),
+    "letter": N_("Udskrev et brev til dig"),
     "remove_junk_booking": N_("Fjernede din booking som uønsket"),
     "remove_junk_request": N_("Fjernede din henvendelse som uønsket"),
 }

@@ -26,6 +26,7 @@ from app.core.clock import local_date
 from app.complaints.models import Complaint, ComplaintChannel, ComplaintOutcome, ComplaintStatus
 from app.core.errors import NotFound
 from app.core.i18n import N_
+from app.decisions import flows as decision_flows
 from app.decisions import service as decisions
 from app.decisions.models import Decision, LegalBasis
 
@@ -199,8 +200,9 @@ def reassess_complaint(
     with db.begin_nested():
         new = None
         if changed and old is not None:
-            new = decisions.make_decision(db, case=case, staff=staff, data=new_decision, centre=centre, now=now,
-                                          replaces=old)
+            # The new decision goes out like any other: on Min side, and by Digital Post when verified.
+            new, _ = decision_flows.decide(db, case=case, staff=staff, data=new_decision, centre=centre, now=now,
+                                           replaces=old)
         closes = changed or forwarding_block(db, complaint) is not None
         _move(db, complaint, CHANGED if changed else UPHELD, reassessed_at=now, reassessed_by_id=staff.id,
               reassessment=reassessment, new_decision_id=new.id if new else None,

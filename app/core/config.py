@@ -37,6 +37,21 @@ class NotifySettings:
     claim_timeout_seconds: float = 600.0  # a "sending" row older than this is a crashed runner's
     batch_size: int = 50
     digest_hour: int = 7  # the daily staff digest is queued from this local hour
+    # Digital Post through KOMBIT's SF1601 (app/notify/digital_post.py). The URL is the service
+    # platform's base ("…/service/"); empty = the channel is off. Certificate and key: the
+    # municipality's OCES system certificate (PEM files) for client TLS; the token: the whole
+    # Authorization value the STS issued. The sender is the municipality by its CVR number.
+    digital_post_url: str = ""
+    digital_post_cert: str = ""
+    digital_post_key: str = ""
+    digital_post_token: str = ""
+    digital_post_sender_cvr: str = ""
+    digital_post_timeout_seconds: float = 30.0  # a MeMo with two PDFs is larger than an SMS
+
+    @property
+    def digital_post_on(self) -> bool:
+        # Without the sender's CVR no MeMo can be built: the channel stays off rather than fail every letter.
+        return bool(self.digital_post_url and self.digital_post_sender_cvr)
 
     @property
     def email_on(self) -> bool:
@@ -149,6 +164,10 @@ class Settings:
             raise RuntimeError("MitID-sikringsniveau Low giver ikke adgang til helbreds- og sociale data (MITID_ACCEPTED_LOA).")
         if self.environment == "production" and not self.require_staff_2fa:
             raise RuntimeError("To-trins-login kan ikke slås fra i produktion (REQUIRE_STAFF_2FA).")
+        if self.environment == "production" and self.notify.digital_post_url and not self.notify.digital_post_on:
+            # Half-configured, the channel would stay off without a word and every letter wait for post.
+            raise RuntimeError("DIGITAL_POST_URL er sat, men DIGITAL_POST_SENDER_CVR mangler: Digital Post kan ikke "
+                               "sende uden kommunens CVR-nummer.")
 
 
 def _bool(value: str | None, default: bool) -> bool:
@@ -224,6 +243,12 @@ def notify_settings_from_env(env: dict[str, str]) -> NotifySettings:
         backoff_seconds=float(env.get("NOTIFY_BACKOFF_SECONDS", base.backoff_seconds)),
         claim_timeout_seconds=float(env.get("NOTIFY_CLAIM_TIMEOUT_SECONDS", base.claim_timeout_seconds)),
         digest_hour=int(env.get("NOTIFY_DIGEST_HOUR", base.digest_hour)),
+        digital_post_url=env.get("DIGITAL_POST_URL", base.digital_post_url).strip(),
+        digital_post_cert=env.get("DIGITAL_POST_CERT", base.digital_post_cert),
+        digital_post_key=env.get("DIGITAL_POST_KEY", base.digital_post_key),
+        digital_post_token=env.get("DIGITAL_POST_TOKEN", base.digital_post_token),
+        digital_post_sender_cvr=env.get("DIGITAL_POST_SENDER_CVR", base.digital_post_sender_cvr).strip(),
+        digital_post_timeout_seconds=float(env.get("DIGITAL_POST_TIMEOUT_SECONDS", base.digital_post_timeout_seconds)),
     )
 
 

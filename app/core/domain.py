@@ -61,6 +61,9 @@ class Domain:
     purge_rules: tuple[Named, ...] = ()  # fn(db, ctx) -> rows removed
     retention_holds: tuple[Named, ...] = ()  # fn(db, now) -> case ids kept for now
     jobs: tuple[Named, ...] = ()  # fn(db, *, now, config, house) -> rows queued
+    # fn(db, row, *, now, config): an outbox row went out; runs in the transaction that records it, so
+    # what a domain writes about the delivery (a decision delivered by Digital Post) stands or falls with it.
+    on_sent: tuple[Callable, ...] = ()
     menu_items: tuple[MenuItem, ...] = ()
     label_enums: tuple[type, ...] = ()  # LabelledEnums templates show: `value|label(Name)` (app.core.labels)
     demo_loaders: tuple[Callable, ...] = ()  # fn(db, now) -> lines to print

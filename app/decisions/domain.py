@@ -2,7 +2,7 @@
 
 from app.core.domain import Domain, MinSidePanel
 from app.core.panels import rows_of_case
-from app.decisions import demo, panels, staff
+from app.decisions import demo, flows, panels, staff
 from app.decisions.models import Decision, LegalBasis, TreatmentType
 
 DOMAIN = Domain(
@@ -13,4 +13,5 @@ DOMAIN = Domain(
     staff_case_panels=(panels.staff_decisions_panel,),
     label_enums=(TreatmentType, LegalBasis),
     demo_loaders=(demo.load_decision_demo,),
+    on_sent=(flows.record_digital_post_delivery,),
 )

@@ -229,6 +229,24 @@ def record_sent_by_post(db: Session, *, case: CitizenCase, decision: Decision, p
     return decision
 
 
+def record_delivered_by_digital_post(db: Session, *, decision_id: int, made_available_at: datetime,
+                                     centre) -> bool:
+    """The decision's letter is in the citizen's Digital Post from `made_available_at`: from then on the
+    complaint period counts from that day (app.core.deadlines: Digital Post, the day it was made
+    available), and the guide shown with it names that last day. Conditional: a letter already
+    recorded as posted keeps the post rule; recording twice changes nothing. True if it changed."""
+    decision = db.get(Decision, decision_id)
+    if decision is None:
+        return False  # the case is gone (retention) while its letter was on its way
+    guide = build_complaint_guide(centre, legal_basis=decision.legal_basis, notified_at=made_available_at,
+                                  delivered_by=deadlines.Delivery.digital_post)
+    done = db.execute(update(Decision).where(Decision.id == decision_id,
+                                             Decision.delivered_by == deadlines.Delivery.min_side.value)
+                      .values(delivered_by=deadlines.Delivery.digital_post.value, notified_at=made_available_at,
+                              complaint_guide=guide)).rowcount
+    return bool(done)
+
+
 def decisions_for_case(db: Session, case_id: int) -> list[Decision]:
     """Newest first, replaced ones included (they are part of the case)."""
     return list(db.exec(select(Decision).where(Decision.case_id == case_id)

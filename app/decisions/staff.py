@@ -14,7 +14,8 @@ from app.core.deps import DB, AppCentre, Now
 from app.staff.session import staff_session
 from app.core.i18n import N_, format_day
 from app.core.web import render, see_other
-from app.decisions import service
+from app.decisions import flows, service
+from app.notify.service import letters_of_case
 from app.staff.deps import Counsellor
 
 router = APIRouter(prefix="/personale/sager", dependencies=[Depends(staff_session)])
@@ -30,6 +31,7 @@ def _page(request: Request, db, user, case, *, now, form=None, errors=None, stat
         "panels": build_staff_panels(db, case, now, request.app.state.house.decision_page_panels),
         "deadline": service.complaint_deadline, "form": form or {}, "errors": errors or {},
         "may_send_by_post": service.may_send_by_post, "today": format_day(now),
+        "letters": letters_of_case(db, case.id), "letter_key": flows.letter_key,
     }, status=status)
 
 
@@ -54,8 +56,8 @@ def make_case_decision(
                 if replaces_number is not None else None)
     data = service.DecisionInput(treatment_type, legal_basis, rules_applied, considerations, key_facts)
     try:
-        decision = service.make_decision(db, case=case, staff=user, data=data, centre=centre, now=now,
-                                         replaces=replaces)
+        decision, channels = flows.decide(db, case=case, staff=user, data=data, centre=centre, now=now,
+                                          replaces=replaces)
     except service.DecisionError as err:
         record_access(db, staff=user, case_id=case.id, action="view_decisions", now=now)
         return _page(request, db, user, case, now=now, form=form, errors=err.errors, status=422)
@@ -64,8 +66,9 @@ def make_case_decision(
         return _page(request, db, user, case, now=now, form=form, status=422,
                      errors={"replaces_id": N_("Den afgørelse er allerede erstattet af en nyere.")})
     record_access(db, staff=user, case_id=case.id, action="decision", now=now, detail=f"decision {decision.id}")
-    return see_other(f"/personale/sager/{case.id}/afgoerelser",
-                     flash=N_("Afgørelsen er gemt. Borgeren kan se den på Min side."))
+    return see_other(f"/personale/sager/{case.id}/afgoerelser", flash=N_(
+        "Afgørelsen er gemt. Borgeren kan se den på Min side, og den sendes med Digital Post.") if channels
+        else N_("Afgørelsen er gemt. Borgeren kan se den på Min side."))
 
 
 @router.get("/{case_id}/afgoerelser/{decision_id}/brev")

@@ -2,43 +2,20 @@
 and as JSON (machine-readable, GDPR art. 20). Built from the same ExportSections, so the three never
 disagree.
 
-The PDF uses DejaVu Sans (bundled, its licence next to it): Danish letters, dashes and quotes and
-most scripts a citizen might type; a glyph the font lacks (an emoji) is left out, never an error.
+The PDF is drawn with app.core.pdf (DejaVu Sans; a glyph the font lacks is left out, never an error).
 """
 
 from __future__ import annotations
 
 import json
-import logging
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
-
-from fontTools.ttLib import TTFont
-from fpdf import FPDF
 
 from app.core.clock import local
 from app.core.i18n import N_, Msg, format_day, format_time, translate_message
+from app.core.pdf import Pdf
 from app.export.service import ExportSection
-
-FONTS = Path(__file__).parent / "fonts"
-# fpdf2 names the characters a font lacks in a warning: those are the citizen's words, never for a log.
-logging.getLogger("fpdf").setLevel(logging.ERROR)
-
-
-@lru_cache(maxsize=1)
-def _glyphs() -> frozenset[int]:
-    cmap = TTFont(str(FONTS / "DejaVuSans.ttf")).getBestCmap()
-    bold = TTFont(str(FONTS / "DejaVuSans-Bold.ttf")).getBestCmap()
-    return frozenset(set(cmap) & set(bold))
-
-
-def _printable(text: str) -> str:
-    """What the font can draw: other characters (emoji, private use, controls) are left out."""
-    glyphs = _glyphs()
-    return "".join(ch if ord(ch) in glyphs or ch == "\n" else ("" if ord(ch) > 0x7F else " ") for ch in text)
 
 
 @dataclass(frozen=True)
@@ -103,29 +80,11 @@ def as_json(copy: Copy) -> bytes:
     return json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
 
 
-class _Pdf(FPDF):
-    def para(self, height: float, text: str) -> None:
-        self.multi_cell(0, height, _printable(text), new_x="LMARGIN", new_y="NEXT")
-
-    def __init__(self, footer_text: str):
-        super().__init__(format="A4")
-        self._footer_text = footer_text
-        self.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-        self.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-        self.set_auto_page_break(True, margin=18)
-        self.set_margins(18, 18, 18)
-
-    def footer(self):
-        self.set_y(-12)
-        self.set_font("DejaVu", "", 8)
-        self.cell(0, 5, _printable(f"{self._footer_text} · {self.page_no()}"), align="C")
-
-
 def as_pdf(copy: Copy) -> bytes:
     lang = copy.lang
     tr = lambda text, **kw: translate_message(lang, Msg(text, **kw) if kw else text)  # noqa: E731
     made = _text(copy.made_at, lang)
-    pdf = _Pdf(f"{copy.centre_name} · {tr(N_('Alt, vi har om dig'))} · {made}")
+    pdf = Pdf(f"{copy.centre_name} · {tr(N_('Alt, vi har om dig'))} · {made}")
     pdf.set_title(tr(N_("Alt, vi har om dig")))
     pdf.set_lang(lang)
     pdf.add_page()

@@ -1,4 +1,5 @@
-"""Senders for the outside channels: e-mail over SMTP (stdlib smtplib) and SMS over an HTTP gateway.
+"""Senders for the outside channels: e-mail over SMTP (stdlib smtplib), SMS over an HTTP gateway and
+Digital Post over SF1601 (app/notify/digital_post.py).
 
 A sender raises SendError with a reason that carries no personal data (an exception class name,
 an SMTP reply code, an HTTP status) and says whether trying again could help.
@@ -127,4 +128,9 @@ def build_senders(config: NotifyConfig) -> dict[str, object]:
     if s.sms_on:
         senders[Channel.sms.value] = SmsGatewaySender(s.sms_gateway_url, s.sms_gateway_token, config.sms_sender,
                                                       s.timeout_seconds)
+    if s.digital_post_on:
+        from app.notify.digital_post import DigitalPostSender  # it imports SendError from here
+        senders[Channel.digital_post.value] = DigitalPostSender(
+            s.digital_post_url, s.digital_post_cert, s.digital_post_key, s.digital_post_token,
+            s.digital_post_timeout_seconds)
     return senders

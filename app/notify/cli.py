@@ -26,7 +26,8 @@ def cmd_jobs(args) -> int:
     # SIGTERM (systemd, docker stop) and Ctrl-C finish the current pass, then exit.
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)}
     worker = worker_name()
-    channels = [name for name, on in (("e-mail", config.settings.email_on), ("sms", config.settings.sms_on)) if on]
+    channels = [name for name, on in (("e-mail", config.settings.email_on), ("sms", config.settings.sms_on),
+                                             ("digital post", config.settings.digital_post_on)) if on]
     log.info("jobs runner %s started; channels: %s", worker, ", ".join(channels) or "none (portal only)")
     try:
         while True:

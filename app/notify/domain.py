@@ -1,4 +1,4 @@
-"""Notifications: the outbox (portal, e-mail, SMS), the jobs runner and the staff's daily digest."""
+"""Notifications: the outbox (portal, e-mail, SMS, Digital Post), the jobs runner and the staff's daily digest."""
 
 from app.core.panels import rows_of_case
 from app.core.domain import Domain, MenuItem, MinSidePanel, Named
@@ -10,7 +10,8 @@ from app.staff.deps import LEADERSHIP
 DOMAIN = Domain(
     "notify",
     models=(OutboxMessage,),
-    staff_routers=(staff.router,),
+    staff_routers=(staff.router, staff.letters_router),
+    staff_case_panels=(panels.staff_letters_panel,),
     label_enums=(Channel, Status, NoticeKind),
     min_side_panels=(MinSidePanel(panels.notices_panel, probes={
         "portal": rows_of_case(OutboxMessage, OutboxMessage.channel == Channel.portal.value),

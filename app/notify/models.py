@@ -16,6 +16,8 @@ class Channel(LabelledEnum):
     email = "email", N_("E-mail")
     sms = "sms", N_("SMS")
     portal = "portal", N_("I portalen")  # the notice on Min side; always on, nothing leaves the portal
+    # A letter (decision, deadline letter) as a MeMo through SF1601, for MitID-verified citizens only.
+    digital_post = "digital_post", N_("Digital Post")
 
 
 class Status(LabelledEnum):
@@ -34,6 +36,7 @@ class NoticeKind(LabelledEnum):
     booking_cancelled = "booking_cancelled", N_("Aflyst tid")
     new_message = "new_message", N_("Ny besked")
     deadline_letter = "deadline_letter", N_("Brev om frist")
+    decision_letter = "decision_letter", N_("Afgørelse")
     plan_revision_due = "plan_revision_due", N_("Plan skal revideres")
     followup_calls_due = "followup_calls_due", N_("Opfølgningsopkald")
     staff_digest = "staff_digest", N_("Dagligt overblik")
@@ -50,13 +53,13 @@ class OutboxMessage(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=40)
-    channel: str = Field(max_length=10)
+    channel: str = Field(max_length=20)
     dedupe_key: str = Field(max_length=200)
     # Exactly one of case_id / staff_id. Deleting a case (retention, un-visited anonymous request)
     # deletes what was queued for it.
     case_id: int | None = Field(default=None, foreign_key="citizen_case.id", ondelete="CASCADE")
     staff_id: int | None = Field(default=None, foreign_key="staff_user.id", ondelete="CASCADE")
-    recipient: str = Field(default="", max_length=200)  # e-mail address or MSISDN; "" for portal
+    recipient: str = Field(default="", max_length=200)  # e-mail address, MSISDN or (Digital Post) CPR; "" for portal
     lang: str = Field(default="da", max_length=5)
     subject: str = Field(default="", max_length=200)
     body: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))

@@ -6,7 +6,8 @@ pending to sending with this claim's token —
 - PostgreSQL: SELECT ... FOR UPDATE SKIP LOCKED picks rows no other runner holds, then UPDATE;
 - SQLite: one conditional UPDATE ... WHERE id IN (...) AND status = 'pending'; the app's engine
   begins every transaction with BEGIN IMMEDIATE, so claim transactions run one after another.
-Only the holder of the claim token can record the outcome. A row left in `sending` longer than
+Only the holder of the claim token can record the outcome; the house's `on_sent` hooks run in the
+transaction that records a row as sent. A row left in `sending` longer than
 claim_timeout_seconds (the runner crashed mid-send) is claimed again: after a crash in the instant
 between a successful send and its record a message can go twice, never because two runners raced.
 """
@@ -21,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, case, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -29,7 +30,7 @@ from app.core.clock import Clock
 from app.core.db import transaction
 from app.notify.channels import SendError, build_senders
 from app.notify.config import NotifyConfig
-from app.notify.models import OutboxMessage, Status
+from app.notify.models import Channel, OutboxMessage, Status
 
 log = logging.getLogger("app.notify")
 
@@ -110,10 +111,14 @@ def backoff(config: NotifyConfig, attempts: int) -> timedelta:
 
 
 def record_sent(db: Session, *, row_id: int, token: str, now: datetime) -> bool:
+    # A delivered Digital Post letter is in the citizen's mailbox and its decision in the case: the
+    # stored MeMo (CPR number and the whole letter) is not kept a second time in the outbox.
     result = db.execute(
         update(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.claimed_by == token,
                                     OutboxMessage.status == Status.sending.value)
-        .values(status=Status.sent.value, sent_at=now, last_error="")
+        .values(status=Status.sent.value, sent_at=now, last_error="",
+                attachment=case((OutboxMessage.channel == Channel.digital_post.value, None),
+                                else_=OutboxMessage.attachment))
     )
     return result.rowcount == 1
 
@@ -152,6 +157,7 @@ def run_once(engine: Engine, *, config: NotifyConfig, clock: Clock, worker: str 
     with transaction(engine) as db:
         result.expired = expire_overdue(db, now=clock.now())
     worker = worker or worker_name()
+    hooks = house.on_sent if house is not None else ()
     while True:
         token = f"{worker}:{uuid.uuid4().hex[:12]}"[-64:]
         with transaction(engine) as db:
@@ -175,10 +181,11 @@ def run_once(engine: Engine, *, config: NotifyConfig, clock: Clock, worker: str 
                 with transaction(engine) as db:
                     release(db, ids=[r.id for r in rows[index:]], token=token)
                 break
-            _deliver(engine, row, token=token, senders=senders, clock=clock, config=config, result=result)
+            _deliver(engine, row, token=token, senders=senders, clock=clock, config=config, result=result,
+                     hooks=hooks)
 
 
-def _deliver(engine, row: OutboxMessage, *, token, senders, clock, config, result: RunResult) -> None:
+def _deliver(engine, row: OutboxMessage, *, token, senders, clock, config, result: RunResult, hooks=()) -> None:
     sender = senders.get(row.channel)
     try:
         if sender is None:
@@ -194,6 +201,15 @@ def _deliver(engine, row: OutboxMessage, *, token, senders, clock, config, resul
         result.errors.append(error.reason)
         log.warning("outbox %s %s %s attempt %s: %s", row.id, row.kind, row.channel, row.attempts, error.reason)
         return
-    with transaction(engine) as db:
-        if record_sent(db, row_id=row.id, token=token, now=clock.now()):
-            result.sent += 1
+    try:
+        with transaction(engine) as db:
+            now = clock.now()
+            if record_sent(db, row_id=row.id, token=token, now=now):
+                for hook in hooks:
+                    hook(db, row, now=now, config=config)
+                result.sent += 1
+    except Exception as exc:
+        # Nothing recorded: the row stays `sending` and is claimed again once stale. Sending it again is
+        # safe where it matters (Digital Post knows the messageUUID), and the hook gets another go.
+        log.error("outbox %s sent but not recorded: %s", row.id, type(exc).__name__)
+        result.errors.append(type(exc).__name__)

@@ -9,11 +9,15 @@ Rules:
   INSERT ... ON CONFLICT DO NOTHING (one statement, no check-then-insert).
 - Nothing that fails the wording check (app/notify/wording.py) leaves the portal: such a row is
   stored as failed ("withheld") and shows up on the staff page.
+- A letter (enqueue_letter) goes by Digital Post only to a citizen whose case has a MitID-verified
+  CPR number (app.identity.queries.verified_cpr): never to an anonymous case, never to a CPR number
+  typed into a form.
 """
 
 from __future__ import annotations
 
 import logging
+import uuid
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,9 +27,12 @@ from sqlmodel import Session, select
 
 from app.core.db import insert_for
 from app.cases.models import CitizenCase
+from app.identity.queries import verified_cpr
 from app.notify.config import NotifyConfig, current
-from app.notify.models import Channel, OutboxMessage, Status
-from app.notify.render import check_context, render_kind
+from app.notify.digital_post import NOT_REGISTERED
+from app.notify.memo import Letter, build_memo, main_document_of
+from app.notify.models import Channel, NoticeKind, OutboxMessage, Status
+from app.notify.render import UnknownKind, check_context, render_kind
 from app.notify.wording import is_neutral
 from app.staff.models import StaffUser
 
@@ -33,6 +40,9 @@ log = logging.getLogger("app.notify")
 
 WITHHELD = "withheld: wording check failed"
 ICS_NAME = "aftale.ics"
+MEMO_NAME = "memo.xml"
+# The kinds that are letters: what the citizen must be able to keep (a decision, a deadline letter).
+LETTER_KINDS = frozenset({NoticeKind.decision_letter.value, NoticeKind.deadline_letter.value})
 
 
 def can_reach(case: CitizenCase) -> bool:
@@ -58,7 +68,7 @@ def _insert(db: Session, rows: list[dict]) -> list[str]:
 
 
 def _row(*, kind, channel, dedupe_key, recipient, lang, subject, body, due_at, expires_at, now,
-         case_id=None, staff_id=None, attachment=None, withheld=False) -> dict:
+         case_id=None, staff_id=None, attachment=None, attachment_name=ICS_NAME, withheld=False) -> dict:
     if channel == Channel.portal.value:
         # The in-portal notice needs no runner: it is shown on Min side from due_at.
         status, sent_at = Status.sent.value, due_at
@@ -67,7 +77,7 @@ def _row(*, kind, channel, dedupe_key, recipient, lang, subject, body, due_at, e
     return {
         "kind": kind, "channel": channel, "dedupe_key": dedupe_key, "case_id": case_id, "staff_id": staff_id,
         "recipient": recipient, "lang": lang, "subject": subject[:200], "body": body,
-        "attachment_name": ICS_NAME if attachment else None, "attachment": attachment,
+        "attachment_name": attachment_name if attachment else None, "attachment": attachment,
         "status": status, "sent_at": sent_at, "last_error": WITHHELD if withheld else "", "attempts": 0,
         "due_at": due_at, "expires_at": expires_at, "next_attempt_at": due_at, "created_at": now,
     }
@@ -120,6 +130,37 @@ def enqueue(
     return _insert(db, rows)
 
 
+def enqueue_letter(db: Session, *, case: CitizenCase, kind: str, letter: Letter, dedupe_key: str, now: datetime,
+                   config: NotifyConfig | None = None) -> list[str]:
+    """Queue a letter by Digital Post as a MeMo; returns ["digital_post"], or [] when it cannot go
+    that way (channel off, anonymous case, no MitID-verified CPR, or already queued).
+
+    The MeMo, with its messageUUID, is built now and stored: every retry sends the same bytes, and
+    the UUID lets Digital Post see a retry for what it is. Whether the citizen can receive Digital
+    Post is asked when sending (it changes); a "no" fails the row with NOT_REGISTERED, which the
+    staff pages turn into "send it by post"."""
+    if kind not in LETTER_KINDS:
+        raise UnknownKind(kind)
+    _check_key(dedupe_key)
+    config = config or current()
+    settings = config.settings
+    if case.anonymous or not settings.digital_post_on:
+        return []
+    cpr = verified_cpr(db, case.id)
+    if not cpr:
+        return []
+    memo = build_memo(letter, message_uuid=str(uuid.uuid4()), sender_cvr=settings.digital_post_sender_cvr,
+                      sender_label=config.sender_name, cpr=cpr, created_at=now)
+    withheld = not is_neutral(config.sender_name, *letter.outside_texts())
+    if withheld:
+        log.warning("letter %s withheld from Digital Post: wording check failed", kind)
+    return _insert(db, [_row(
+        kind=kind, channel=Channel.digital_post.value, dedupe_key=dedupe_key, case_id=case.id, recipient=cpr,
+        lang=case.language or "da", subject=letter.title, body="", due_at=now, expires_at=None, now=now,
+        attachment=memo, attachment_name=MEMO_NAME, withheld=withheld,
+    )])
+
+
 def enqueue_staff(
     db: Session, *, staff: StaffUser, kind: str, context: dict | None = None, due_at: datetime | None = None,
     dedupe_key: str, now: datetime, expires_at: datetime | None = None, config: NotifyConfig | None = None,
@@ -165,6 +206,8 @@ def mask_recipient(channel: str, recipient: str) -> str:
     """Enough to tell two rows apart, not enough to read: m•••@g•••.dk, •••• ••78."""
     if not recipient:
         return ""
+    if channel == Channel.digital_post.value:
+        return "••••••-••••"  # a CPR number: not even its last digits
     if channel == Channel.email.value and "@" in recipient:
         local, _, domain = recipient.partition("@")
         tld = domain.rsplit(".", 1)[-1] if "." in domain else ""
@@ -210,6 +253,44 @@ def outbox_overview(db: Session, *, limit: int = 50) -> OutboxOverview:
         due_at=r.due_at, sent_at=r.sent_at, last_error=r.last_error,
     ) for r in rows]
     return OutboxOverview(counts=counts, totals=dict(totals), recent=recent)
+
+
+@dataclass(frozen=True)
+class LetterState:
+    """Where a case's letter by Digital Post stands (for the staff pages)."""
+    id: int
+    kind: str
+    status: str
+    attempts: int
+    created_at: datetime
+    sent_at: datetime | None
+    last_error: str
+
+    @property
+    def not_registered(self) -> bool:
+        return self.status == Status.failed.value and self.last_error == NOT_REGISTERED
+
+    @property
+    def needs_post(self) -> bool:
+        """It will not arrive by Digital Post (cannot receive it, withheld, or gave up): staff post it."""
+        return self.status == Status.failed.value
+
+
+def letters_of_case(db: Session, case_id: int) -> dict[str, LetterState]:
+    """The case's Digital Post letters by dedupe key (e.g. "decision_letter:12")."""
+    rows = db.exec(select(OutboxMessage.dedupe_key, OutboxMessage.id, OutboxMessage.kind, OutboxMessage.status,
+                          OutboxMessage.attempts, OutboxMessage.created_at, OutboxMessage.sent_at,
+                          OutboxMessage.last_error)
+                   .where(OutboxMessage.case_id == case_id, OutboxMessage.channel == Channel.digital_post.value)
+                   .order_by(OutboxMessage.id)).all()
+    return {key: LetterState(*rest) for key, *rest in rows}
+
+
+def letter_pdf(db: Session, *, case_id: int, letter_id: int) -> bytes | None:
+    """A Digital Post letter's own PDF (to print and post instead), only through its own case."""
+    row = db.exec(select(OutboxMessage).where(OutboxMessage.id == letter_id, OutboxMessage.case_id == case_id,
+                                              OutboxMessage.channel == Channel.digital_post.value)).first()
+    return main_document_of(row.attachment) if row is not None and row.attachment else None
 
 
 def portal_notices(db: Session, *, case_id: int, now: datetime, days: int = 60, limit: int = 5):

@@ -13,7 +13,7 @@ from app.cases import service as cases
 from app.cases.models import CitizenCase
 from app.cases.staff import case_page
 from app.core.input_guard import form_number
-from app.core.deps import DB, Now
+from app.core.deps import DB, AppCentre, Now
 from app.staff.session import staff_session
 from app.core.errors import NotFound
 from app.core.i18n import N_
@@ -108,12 +108,13 @@ def record_start(request: Request, db: DB, now: Now, user: Counsellor, case_id: 
 
 
 @router.post("/sager/{case_id}/henvendelser/{request_id}/fristbrev")
-def send_deadline_letter(request: Request, db: DB, now: Now, user: Counsellor, case_id: int, request_id: int,
+def send_deadline_letter(request: Request, db: DB, now: Now, centre: AppCentre, user: Counsellor, case_id: int,
+                         request_id: int,
                          reason: Annotated[str, Form(max_length=2000)] = "",
                          new_date: Annotated[str, Form(max_length=20)] = ""):
     return _request_action(request, db, now, user, case_id, request_id, "deadline_letter",
                            lambda req: flows.send_deadline_letter(db, req, staff=user, reason=reason,
-                                                                  new_date=_date(new_date), now=now))
+                                                                  new_date=_date(new_date), now=now, centre=centre))
 
 
 @router.post("/sager/{case_id}/henvendelser/{request_id}/frit-valg")

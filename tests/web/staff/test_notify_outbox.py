@@ -9,7 +9,8 @@ def test_page_says_channels_are_off_and_portal_still_works(client, db):
     sign_in_staff(client, make_staff(db, role="leader", username="leder"))
     page = client.get("/personale/notifikationer")
     assert page.status_code == 200
-    assert page.text.count("Slået fra") == 2
+    assert page.text.count("Slået fra") == 3  # e-mail, SMS and Digital Post
+    assert "DIGITAL_POST_URL" in page.text
     assert "Der sendes ingen e-mails eller SMS" in page.text
 
 
