@@ -54,6 +54,7 @@ class TestProvider:
 
     clock: object
     port: int = 0
+    redirect_uri: str = REDIRECT_URI  # the portal's callback, as registered with the provider
     key: RSAKey = field(default_factory=lambda: new_key("test-key-1"))
     person: dict = field(default_factory=dict)
     end_session: bool = False
@@ -67,8 +68,8 @@ class TestProvider:
         return f"http://127.0.0.1:{self.port}"
 
     @classmethod
-    def start(cls, *, clock) -> "TestProvider":
-        provider = cls(clock=clock, port=free_port())
+    def start(cls, *, clock, redirect_uri: str = REDIRECT_URI) -> "TestProvider":
+        provider = cls(clock=clock, port=free_port(), redirect_uri=redirect_uri)
         provider._server = ThreadingHTTPServer(("127.0.0.1", provider.port), _handler(provider))
         provider._server.daemon_threads = True
         threading.Thread(target=provider._server.serve_forever, daemon=True).start()
@@ -103,7 +104,7 @@ class TestProvider:
 
     def authorize(self, query: dict) -> tuple[int, dict]:
         q = {k: v[0] for k, v in query.items()}
-        if q.get("client_id") != CLIENT_ID or q.get("redirect_uri") != REDIRECT_URI:
+        if q.get("client_id") != CLIENT_ID or q.get("redirect_uri") != self.redirect_uri:
             return 400, {"error": "invalid_request", "error_description": "unknown client or redirect_uri"}
         if q.get("response_type") != "code" or "openid" not in q.get("scope", "").split():
             return 400, {"error": "invalid_request"}
