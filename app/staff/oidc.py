@@ -95,19 +95,20 @@ async def start_staff_oidc(request: Request):
     return response
 
 
-def _sign_in(engine, *, claims: dict, config: StaffOidcSettings, now, user_agent: str):
+def _sign_in_once(engine, *, claims: dict, config: StaffOidcSettings, now, user_agent: str):
+    with transaction(engine) as db:
+        signed_in = oidc_service.sign_in_with_claims(db, claims=claims, config=config, now=now)
+        return signed_in, oidc_service.start_oidc_session(db, signed_in, now=now, user_agent=user_agent)
+
+
+def _sign_in(engine, **kwargs):
     """One transaction: the member (found, linked or created) and their new session."""
-    for attempt in (1, 2):
-        try:
-            with transaction(engine) as db:
-                signed_in = oidc_service.sign_in_with_claims(db, claims=claims, config=config, now=now)
-                token = oidc_service.start_oidc_session(db, signed_in, now=now, user_agent=user_agent)
-            return signed_in, token
-        except IntegrityError:
-            # Two first sign-ins of one person at once: the other created or linked the member.
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+    try:
+        return _sign_in_once(engine, **kwargs)
+    except IntegrityError:
+        # Two first sign-ins of one person at once: the other created or linked the member (the unique
+        # oidc_subject and username said so); now it is found.
+        return _sign_in_once(engine, **kwargs)
 
 
 @router.get("/callback")

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 import httpx
 from authlib.oauth2.auth import ClientAuth
@@ -48,7 +47,6 @@ class Provider:
     authorization_endpoint: str
     token_endpoint: str
     jwks_uri: str
-    end_session_endpoint: str | None
     signing_algorithms: tuple[str, ...]
 
 
@@ -92,7 +90,7 @@ async def discover(issuer: str, *, timeout: float) -> Provider:
         algorithms = tuple(a for a in doc.get("id_token_signing_alg_values_supported") or ["RS256"]
                            if a in SIGNING_ALGORITHMS)
         provider = Provider(issuer, doc["authorization_endpoint"], doc["token_endpoint"], doc["jwks_uri"],
-                            doc.get("end_session_endpoint"), algorithms)
+                            algorithms)
     except (KeyError, TypeError):
         raise ProviderUnavailable("the discovery document lacks an endpoint") from None
     if not provider.signing_algorithms:
@@ -160,13 +158,3 @@ def verify_id_token(
         raise TokenRejected(f"id_token: {type(exc).__name__}") from None
     return dict(claims)
 
-
-def logout_url(provider: Provider, *, client_id: str, id_token_hint: str | None, after: str) -> str | None:
-    """RP-initiated logout at the provider, when it has an end_session_endpoint."""
-    if not provider.end_session_endpoint:
-        return None
-    params = {"client_id": client_id, "post_logout_redirect_uri": after}
-    if id_token_hint:
-        params["id_token_hint"] = id_token_hint
-    sep = "&" if "?" in provider.end_session_endpoint else "?"
-    return f"{provider.end_session_endpoint}{sep}{urlencode(params)}"

@@ -57,7 +57,6 @@ class TestProvider:
     redirect_uri: str = REDIRECT_URI  # the portal's callback, as registered with the provider
     key: RSAKey = field(default_factory=lambda: new_key("test-key-1"))
     person: dict = field(default_factory=dict)
-    end_session: bool = False
     next_token: NextToken = field(default_factory=NextToken)
     codes: dict = field(default_factory=dict)
     token_requests: list = field(default_factory=list)
@@ -81,7 +80,7 @@ class TestProvider:
             self._server.server_close()
 
     def discovery(self) -> dict:
-        doc = {
+        return {
             "issuer": self.issuer,
             "authorization_endpoint": f"{self.issuer}/authorize",
             "token_endpoint": f"{self.issuer}/token",
@@ -93,9 +92,6 @@ class TestProvider:
             "token_endpoint_auth_methods_supported": ["client_secret_basic"],
             "scopes_supported": ["openid", "profile", "email"],
         }
-        if self.end_session:
-            doc["end_session_endpoint"] = f"{self.issuer}/logout"
-        return doc
 
     def jwks(self) -> dict:
         return KeySet([self.key]).as_dict(private=False)

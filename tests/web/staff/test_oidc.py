@@ -33,8 +33,8 @@ def provider(clock):
 
 
 def oidc_settings(provider, **changes) -> StaffOidcSettings:
-    return StaffOidcSettings(issuer=provider.issuer, client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
-                             role_map=ROLE_MAP, label="Haderslev Kommune", **changes)
+    return StaffOidcSettings(**{"issuer": provider.issuer, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
+                                "role_map": ROLE_MAP, "label": "Haderslev Kommune", **changes})
 
 
 @pytest.fixture
@@ -247,6 +247,14 @@ def test_the_outstanding_request_cookie_is_lax_httponly_short_lived_and_scoped(c
     lowered = header.lower()
     assert "httponly" in lowered and "samesite=lax" in lowered and "path=/personale/oidc" in lowered
     assert "max-age=600" in lowered
+
+
+def test_a_discovery_document_of_another_issuer_is_not_believed(settings, clock, provider):
+    app = create_app(settings.with_(staff_oidc=oidc_settings(provider, issuer=provider.issuer + "/")), clock=clock)
+    with PortalClient(app, base_url="http://testserver") as client:
+        response = client.get("/personale/oidc/log-ind", follow_redirects=False)
+        assert response.status_code == 503 and "Kommunens login svarer ikke" in response.text
+    app.state.engine.dispose()
 
 
 def test_a_provider_that_does_not_answer_gives_a_danish_page(client, provider, db):
