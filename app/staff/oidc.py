@@ -114,8 +114,9 @@ def _sign_in(engine, **kwargs):
 @router.get("/callback")
 async def finish_staff_oidc(
     request: Request, now: Now,
-    code: Annotated[str, Query(max_length=2000)] = "", state: Annotated[str, Query(max_length=200)] = "",
-    error: Annotated[str, Query(max_length=200)] = "",
+    # Some providers' codes run to a couple of kilobytes (Entra ID's do).
+    code: Annotated[str, Query(max_length=8000)] = "", state: Annotated[str, Query(max_length=200)] = "",
+    error: Annotated[str, Query(max_length=200)] = "", iss: Annotated[str, Query(max_length=500)] = "",
 ):
     config = _config(request)
     signer = request.app.state.signer
@@ -124,7 +125,8 @@ async def finish_staff_oidc(
     # or a replayed callback finds no matching cookie.
     if outstanding is None or not hmac.compare_digest(state.encode(), outstanding.state.encode()):
         return _refused(request, "state", 400)
-    if error or not code:
+    # RFC 9207: a provider that names itself in the answer must be ours (a mix-up with another is refused).
+    if error or not code or (iss and iss != config.issuer):
         return _refused(request, "provider_error", 400)
     try:
         provider = await oidc_client.discover(config.issuer, timeout=config.timeout_seconds)

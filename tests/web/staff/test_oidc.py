@@ -232,6 +232,14 @@ def test_an_error_from_the_provider_is_refused(client, provider, db):
     assert_refused(client, response, db, "Kommunens login blev afbrudt eller afvist", 400)
 
 
+def test_an_answer_naming_another_issuer_is_refused(client, provider, db):
+    provider.person = person()
+    callback = through_provider(to_provider(client))
+    response = client.get(callback + "&iss=https%3A%2F%2Fevil.example", follow_redirects=False)
+    assert_refused(client, response, db, "Kommunens login blev afbrudt eller afvist", 400)
+    assert provider.token_requests == []  # the code never left the portal
+
+
 def test_the_request_uses_pkce_s256_and_the_token_request_carries_the_verifier(client, provider):
     location = to_provider(client)
     assert "code_challenge_method=S256" in location and "nonce=" in location and "scope=openid" in location
