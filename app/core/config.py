@@ -97,6 +97,27 @@ class MitidSettings:
 
 
 @dataclass(frozen=True)
+class StaffOidcSettings:
+    """Staff sign-in at the municipality's own identity provider (OpenID Connect, app/staff/oidc.py).
+    Off while the issuer or the client id is empty: then only the password and TOTP sign-in exist."""
+
+    issuer: str = ""  # discovery at <issuer>/.well-known/openid-configuration
+    client_id: str = ""
+    client_secret: str = ""  # empty: a public client (PKCE only, token_endpoint_auth_method none)
+    role_claim: str = "groups"
+    # (value of the role claim, portal role) pairs, from "rp-admin=admin,rp-counsellor=counsellor"
+    role_map: tuple[tuple[str, str], ...] = ()
+    label: str = ""  # the button says "Log ind med <label>"
+    # acr values that count as the second factor at the provider (besides "mfa" in amr)
+    mfa_acr: tuple[str, ...] = ()
+    timeout_seconds: float = 10.0
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.issuer and self.client_id)
+
+
+@dataclass(frozen=True)
 class Settings:
     environment: str = "development"  # development | test | production
     secret_key: str = DEV_SECRET
@@ -138,6 +159,8 @@ class Settings:
     trusted_proxies: str = ""
     notify: NotifySettings = field(default_factory=NotifySettings)
     mitid: MitidSettings = field(default_factory=MitidSettings)
+
+    staff_oidc: StaffOidcSettings = field(default_factory=StaffOidcSettings)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -168,6 +191,13 @@ class Settings:
             # Half-configured, the channel would stay off without a word and every letter wait for post.
             raise RuntimeError("DIGITAL_POST_URL er sat, men DIGITAL_POST_SENDER_CVR mangler: Digital Post kan ikke "
                                "sende uden kommunens CVR-nummer.")
+
+        if self.environment == "production" and self.staff_oidc.enabled \
+                and not self.staff_oidc.issuer.startswith("https://"):
+            raise RuntimeError("STAFF_OIDC_ISSUER skal være en https-adresse i produktion.")
+        if self.staff_oidc.enabled and not self.staff_oidc.role_map:
+            raise RuntimeError("STAFF_OIDC_ROLE_MAP skal sættes, når STAFF_OIDC_ISSUER er sat "
+                               "(fx rp-admin=admin,rp-counsellor=counsellor).")
 
 
 def _bool(value: str | None, default: bool) -> bool:
@@ -205,6 +235,7 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         db_concurrency=int(env.get("DB_CONCURRENCY", base.db_concurrency)),
         notify=notify_settings_from_env(env),
         mitid=mitid_settings_from_env(env),
+        staff_oidc=staff_oidc_settings_from_env(env),
     )
 
 
@@ -222,6 +253,31 @@ def mitid_settings_from_env(env: dict[str, str]) -> MitidSettings:
         idp_metadata=env.get("MITID_IDP_METADATA", base.idp_metadata),
         accepted_loa=tuple(v.strip() for v in loa.split(",") if v.strip()) or base.accepted_loa,
         xmlsec1=env.get("XMLSEC1_PATH", base.xmlsec1),
+    )
+
+
+def _role_map(text: str) -> tuple[tuple[str, str], ...]:
+    """"rp-admin=admin, rp-counsellor=counsellor" -> (("rp-admin", "admin"), ("rp-counsellor", "counsellor"))."""
+    pairs = []
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        claim_value, sep, role = item.rpartition("=")
+        if not sep or not claim_value.strip() or not role.strip():
+            raise RuntimeError(f"STAFF_OIDC_ROLE_MAP: '{item}' er ikke på formen gruppe=rolle.")
+        pairs.append((claim_value.strip(), role.strip()))
+    return tuple(pairs)
+
+
+def staff_oidc_settings_from_env(env: dict[str, str]) -> StaffOidcSettings:
+    base = StaffOidcSettings()
+    return replace(
+        base,
+        issuer=env.get("STAFF_OIDC_ISSUER", base.issuer).strip(),  # exactly as the tokens' iss
+        client_id=env.get("STAFF_OIDC_CLIENT_ID", base.client_id).strip(),
+        client_secret=env.get("STAFF_OIDC_CLIENT_SECRET", base.client_secret),
+        role_claim=env.get("STAFF_OIDC_ROLE_CLAIM", "").strip() or base.role_claim,
+        role_map=_role_map(env.get("STAFF_OIDC_ROLE_MAP", "")),
+        label=env.get("STAFF_OIDC_LABEL", base.label).strip(),
+        mfa_acr=tuple(v.strip() for v in env.get("STAFF_OIDC_MFA_ACR", "").split(",") if v.strip()),
     )
 
 

@@ -32,5 +32,8 @@ class StaffUser(SQLModel, table=True):
     # Work address for staff alerts and the daily digest (app/notify); optional.
     email: str | None = Field(default=None, max_length=200)
     totp_secret: str | None = Field(default=None, max_length=64)
+    # The `sub` of the municipality's identity provider (app/staff/oidc.py): stable where names and
+    # e-mail addresses change. Linked at the first sign-in there; None for password-only members.
+    oidc_subject: str | None = Field(default=None, max_length=255, unique=True)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     password_changed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -10,7 +10,9 @@ from tests.conftest import all_routes
 from tests.factories import make_staff, sign_in_staff
 
 ROLES = ["reception", "counsellor", "leader", "admin"]
-PUBLIC_STAFF_PATHS = {"/personale/log-ind", "/personale/log-ud"}
+# Sign-in and sign-out: the password's, and the municipality's identity provider's (app/staff/oidc.py;
+# 404 unless configured, refused without the browser's own outstanding request).
+PUBLIC_STAFF_PATHS = {"/personale/log-ind", "/personale/log-ud", "/personale/oidc/log-ind", "/personale/oidc/callback"}
 # Routes every signed-in member of staff may reach whatever their role (own account pages).
 OWN_ACCOUNT_PATHS = re.compile(r"^/personale(/to-trin.*|/min-konto.*|/sessioner.*)?$")
 # The second-factor step: a session that has passed the password only (app/account/staff.py).

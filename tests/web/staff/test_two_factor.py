@@ -12,8 +12,7 @@ from app.core.models import WebSession
 from app.main import create_app
 from tests.conftest import PortalClient, all_routes
 from tests.factories import PASSWORD, make_staff, sign_in_staff, totp_code
-
-PUBLIC_STAFF_PATHS = {"/personale/log-ind", "/personale/log-ud"}
+from tests.web.staff.test_role_matrix import PUBLIC_STAFF_PATHS
 
 
 def _password_only(client, user):
