@@ -144,6 +144,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.state.signer = Signer(settings.secret_key)
     app.state.templates = build_environments(settings, centre, house.staff_menu, house.label_enums)
     app.state.mitid = _mitid_provider(settings)
+    if settings.staff_oidc.enabled:
+        from app.staff.oidc_service import RoleMap
+
+        RoleMap.of(settings.staff_oidc)  # a role the portal does not have: refuse to start, not a 500 later
     configure_notify(settings, centre)
 
     _install_handlers(app)

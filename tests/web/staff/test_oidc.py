@@ -357,3 +357,11 @@ def test_the_log_names_no_token_code_state_subject_or_email(client, provider, ca
     assert "staff oidc sign-in: staff" in logged and "token rejected" in logged
     for secret in (code, state, "idp-0001", "sofie@kommune.test", "Sofie", "eyJ"):
         assert secret not in logged
+
+
+def test_a_role_map_naming_a_role_the_portal_lacks_refuses_to_start(settings):
+    import dataclasses
+    from app.main import create_app
+    wrong = dataclasses.replace(settings.staff_oidc, role_map=(("rp-boss", "boss"),))
+    with pytest.raises(ValueError, match="unknown roles"):
+        create_app(dataclasses.replace(settings, staff_oidc=wrong))
