@@ -27,7 +27,7 @@ from sqlmodel import Session, select
 
 from app.booking import notifications
 from app.booking.models import (
-    ON_LIST, CounsellingBooking, CounsellingSession, OfferState, SessionStatus, WaitlistEntry,
+    ACTIVE, ON_LIST, CounsellingBooking, CounsellingSession, OfferState, SessionStatus, WaitlistEntry,
     WaitlistOffer, WaitStatus,
 )
 from app.booking.service import (
@@ -176,8 +176,14 @@ def leave_waitlist(db: Session, *, case_id: int, session_id: int, now: datetime,
 # --- Offers ----------------------------------------------------------------------------------------
 
 def _first_waiting(db: Session, session_id: int) -> WaitlistEntry | None:
+    """The next person in line; someone who has booked a place in the session meanwhile is passed over."""
+    has_place = (select(CounsellingBooking.id)
+                 .where(CounsellingBooking.session_id == WaitlistEntry.session_id,
+                        CounsellingBooking.case_id == WaitlistEntry.case_id, CounsellingBooking.status.in_(ACTIVE))
+                 .exists())
     return db.exec(select(WaitlistEntry)
-                   .where(WaitlistEntry.session_id == session_id, WaitlistEntry.status == WaitStatus.waiting.value)
+                   .where(WaitlistEntry.session_id == session_id, WaitlistEntry.status == WaitStatus.waiting.value,
+                          ~has_place)
                    .order_by(WaitlistEntry.joined_at, WaitlistEntry.id).limit(1)
                    .execution_options(populate_existing=True)).first()
 

@@ -1,4 +1,5 @@
-"""Åben Rådgivning's waiting list: entries per (session, case) and the offers of freed places
+"""Åben Rådgivning's waiting list: entries per (session, case) and the offers of freed places; earlier first
+appointments for treatment requests (the wish, and each freed time given once)
 
 Revision ID: f7a8b9c0d1e2
 Revises: e6f7a8b9c0d1
@@ -56,8 +57,36 @@ def upgrade() -> None:
     op.create_index("ix_waitlist_offer_due", "waitlist_offer", ["state", "held_until"])
     op.create_index("ix_waitlist_offer_session", "waitlist_offer", ["session_id"])
     op.create_index("ix_waitlist_offer_case", "waitlist_offer", ["case_id"])
+    op.create_table(
+        "earlier_start_wish",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("request_id", sa.Integer(), sa.ForeignKey("treatment_request.id", ondelete="CASCADE"),
+                  nullable=False),
+        sa.Column("case_id", sa.Integer(), sa.ForeignKey("citizen_case.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("marked_by", sa.Integer(), sa.ForeignKey("staff_user.id", ondelete="SET NULL"), nullable=True),
+        sa.Column("marked_at", UTCDateTime(), nullable=False),
+        sa.UniqueConstraint("request_id", name="uq_earlier_start_wish_request"),
+    )
+    op.create_index("ix_earlier_start_wish_case", "earlier_start_wish", ["case_id"])
+    op.create_table(
+        "earlier_slot_given",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("freed_appointment_id", sa.Integer(), sa.ForeignKey("appointment.id", ondelete="CASCADE"),
+                  nullable=False),
+        sa.Column("request_id", sa.Integer(), sa.ForeignKey("treatment_request.id", ondelete="SET NULL"),
+                  nullable=True),
+        sa.Column("case_id", sa.Integer(), sa.ForeignKey("citizen_case.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("appointment_id", sa.Integer(), sa.ForeignKey("appointment.id", ondelete="SET NULL"), nullable=True),
+        sa.Column("given_by", sa.Integer(), sa.ForeignKey("staff_user.id", ondelete="SET NULL"), nullable=True),
+        sa.Column("given_at", UTCDateTime(), nullable=False),
+        sa.Column("days_gained", sa.Integer(), nullable=True),
+        sa.UniqueConstraint("freed_appointment_id", name="uq_earlier_slot_given_freed"),
+    )
+    op.create_index("ix_earlier_slot_given_case", "earlier_slot_given", ["case_id"])
 
 
 def downgrade() -> None:
+    op.drop_table("earlier_slot_given")
+    op.drop_table("earlier_start_wish")
     op.drop_table("waitlist_offer")
     op.drop_table("waitlist_entry")

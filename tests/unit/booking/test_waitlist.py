@@ -301,3 +301,17 @@ def test_offer_figures_count_made_taken_expired_and_days_gained(db, clock):
     figures = waitlist.offer_figures(db, start=now - timedelta(days=1), end=now + timedelta(days=1))
     assert (figures.made, figures.taken, figures.expired) == (3, 1, 1)
     assert figures.days_gained == (later.day - session.day).days == 7
+
+
+def test_someone_already_booked_in_the_session_is_never_offered_a_second_place(db, clock):
+    """Defensive: a person on the list who booked in the too-late window is passed over if a place is
+    offered after all (here a place released by hand, as nothing in the app frees one that way)."""
+    session, bookings = _full(db, clock.now(), capacity=2)
+    first, second = _waiting(db, session, clock.now(), n=2)
+    late = session.starts_at - timedelta(minutes=70)  # too late for an offer: free for anyone
+    service.cancel_booking(db, case_id=bookings[0].case_id, booking_id=bookings[0].id, now=late)
+    service.book_session(db, session_id=session.id, now=late, as_relative=False, case=first)
+    db.commit()
+    service._release_place(db, session.id)  # a place frees while there is still time to offer it
+    [offer] = waitlist.offer_free_places(db, session.id, now=clock.now())
+    assert offer.case_id == second.id
