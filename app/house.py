@@ -30,6 +30,7 @@ def domains() -> tuple[Domain, ...]:
     from app.cases.domain import DOMAIN as cases
     from app.complaints.domain import DOMAIN as complaints
     from app.decisions.domain import DOMAIN as decisions
+    from app.earlier.domain import DOMAIN as earlier
     from app.export.domain import DOMAIN as export
     from app.identity.domain import DOMAIN as identity
     from app.messages.domain import DOMAIN as messages
@@ -43,7 +44,7 @@ def domains() -> tuple[Domain, ...]:
 
     core = Domain("core", models=(WebSession, Throttle))  # sessions and throttles of both faces
     return (core, site, cases, identity, staff, account, requests, messages, decisions, plans, booking, appointments,
-            complaints, export, audit, notify, stats, retention)
+            earlier, complaints, export, audit, notify, stats, retention)
 
 
 def _all(parts: tuple[Domain, ...], name: str) -> tuple:

@@ -164,3 +164,84 @@ class BookingNotice(SQLModel, table=True):
     reason: str = Field(default="", max_length=300)
     external_pending: bool = Field(default=False)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+# --- The waiting list (issue 19) -----------------------------------------------------------------
+#
+# A full session keeps a waiting list; a freed place is offered to the first person waiting and held
+# for them. A held offer takes its place in `counselling_session.booked` exactly as a booking does (the
+# same conditional UPDATE, the same CHECK booked <= capacity), so nobody else can book a held place
+# and a place is never held for two people: the counter is bookings + open offers. Taking the offer
+# turns the held place into a booking without touching the counter; declining or expiry gives it back.
+
+
+class WaitStatus(LabelledEnum):
+    waiting = "waiting", N_("Venter")
+    offered = "offered", N_("Har fået en plads tilbudt")
+    booked = "booked", N_("Har taget pladsen")
+    declined = "declined", N_("Sagde nej tak")
+    expired = "expired", N_("Svarede ikke i tide")
+    left = "left", N_("Forlod ventelisten")
+    ended = "ended", N_("Tiden blev aflyst")
+
+
+class OfferState(LabelledEnum):
+    offered = "offered", N_("Tilbudt")
+    taken = "taken", N_("Taget")
+    declined = "declined", N_("Nej tak")
+    expired = "expired", N_("Udløbet")
+    withdrawn = "withdrawn", N_("Trukket tilbage")  # the centre cancelled the session
+
+
+ON_LIST = (WaitStatus.waiting.value, WaitStatus.offered.value)
+
+
+class WaitlistEntry(SQLModel, table=True):
+    """One case waiting for a place in one session. One row per (session, case): joining again after
+    an expired offer or leaving puts the same row back at the end of the list."""
+
+    __tablename__ = "waitlist_entry"
+    __table_args__ = (
+        UniqueConstraint("session_id", "case_id", name="uq_waitlist_entry_session_case"),
+        Index("ix_waitlist_entry_queue", "session_id", "status", "joined_at"),
+        Index("ix_waitlist_entry_case", "case_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="counselling_session.id", ondelete="CASCADE")
+    case_id: int = Field(foreign_key="citizen_case.id", ondelete="CASCADE")
+    status: str = Field(default=WaitStatus.waiting.value, max_length=12)
+    as_relative: bool = Field(default=False)
+    notify: bool = Field(default=False)  # an identified citizen asked for SMS/e-mail when a place is offered
+    joined_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))  # the position in the queue
+    changed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+_OPEN_OFFER_SQL = "state = 'offered'"
+
+
+class WaitlistOffer(SQLModel, table=True):
+    """A freed place held for one entry until `held_until`. At most one open offer per entry (a
+    partial unique index); the place itself is counted in counselling_session.booked."""
+
+    __tablename__ = "waitlist_offer"
+    __table_args__ = (
+        Index("uq_waitlist_offer_open", "entry_id", unique=True,
+              sqlite_where=text(_OPEN_OFFER_SQL), postgresql_where=text(_OPEN_OFFER_SQL)),
+        Index("ix_waitlist_offer_due", "state", "held_until"),
+        Index("ix_waitlist_offer_session", "session_id"),
+        Index("ix_waitlist_offer_case", "case_id"),
+        UniqueConstraint("booking_id", name="uq_waitlist_offer_booking"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="waitlist_entry.id", ondelete="CASCADE")
+    session_id: int = Field(foreign_key="counselling_session.id", ondelete="CASCADE")
+    case_id: int = Field(foreign_key="citizen_case.id", ondelete="CASCADE")
+    state: str = Field(default=OfferState.offered.value, max_length=12)
+    offered_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    held_until: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    decided_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    booking_id: int | None = Field(default=None, foreign_key="counselling_booking.id", ondelete="SET NULL")
+    # Taken: how many days sooner than the next session with a free place at that moment.
+    days_gained: int | None = Field(default=None)

@@ -20,3 +20,13 @@ def staff_bookings_panel(db, case, now):
     if not rows:
         return None
     return Panel("staff/booking/case_panel.html", {"bookings": rows, "now": now}, order=40)
+
+
+def waitlist_panel(db, case, now, found):
+    """Shown while the citizen is on a waiting list or an offer ran out lately: a held place first."""
+    from app.booking import waitlist  # kept out of the module's import for the booking panel's sake
+    places = waitlist.places_of_case(db, case.id, now=now) if found["waitlist"] else []
+    lapsed = waitlist.ended_offers_of_case(db, case.id, now=now) if found["lapsed"] else []
+    if not places and not lapsed:
+        return None
+    return Panel("public/booking/waitlist_panel.html", {"places": places, "lapsed": lapsed, "now": now}, order=19)

@@ -67,6 +67,7 @@ def _form_page(request, db, now, session, *, case, typed=None, errors=None, alte
     return render(request, "public/booking/book.html", {
         "session": session, "form": typed or {}, "errors": errors or {}, "signed_in": case is not None,
         "alternatives": alternatives or [], "bookable": session.free > 0 and session.starts_at > now,
+        "started": session.starts_at <= now,
     }, status=status)
 
 

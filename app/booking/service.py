@@ -212,6 +212,12 @@ def _take_place(db: Session, session_id: int, *, now: datetime, walk_in: bool = 
     raise BookingError("full")
 
 
+def _offer_freed(db: Session, session_id: int, *, now: datetime) -> None:
+    """A place was freed: the waiting list gets it first (booking.waitlist)."""
+    from app.booking import waitlist  # it builds on this module
+    waitlist.offer_free_places(db, session_id, now=now)
+
+
 def _release_place(db: Session, session_id: int) -> None:
     db.exec(update(CounsellingSession)
             .where(CounsellingSession.id == session_id, CounsellingSession.booked > 0)
@@ -340,6 +346,7 @@ def cancel_booking(db: Session, *, case_id: int, booking_id: int, now: datetime)
         raise BookingError("not_active")
     _release_place(db, session.id)
     notifications.released(db, booking, now=now)
+    _offer_freed(db, session.id, now=now)
     db.flush()
     return booking
 
@@ -380,6 +387,7 @@ def move_booking(db: Session, *, case_id: int, booking_id: int, to_session_id: i
         raise BookingError("double") from None
     notifications.released(db, booking, now=now)
     notifications.booked(db, new, target, db.get(CitizenCase, case_id), now=now)
+    _offer_freed(db, old.id, now=now)
     return new
 
 
@@ -413,6 +421,7 @@ def mark_attendance(db: Session, *, session_id: int, booking_id: int, status: st
         raise BookingError("not_active")
     if status == BookingStatus.cancelled_in_time.value:
         _release_place(db, session_id)
+        _offer_freed(db, session_id, now=now)
     db.flush()
     return booking
 
@@ -446,6 +455,8 @@ def remove_bookings_from_source(db: Session, *, session_id: int, tag: str, now: 
                        bump_sequence=True):
             _release_place(db, session_id)
             removed.append(booking)
+    if removed:
+        _offer_freed(db, session_id, now=now)
     db.flush()
     return removed
 
@@ -473,6 +484,8 @@ def cancel_session(db: Session, *, session_id: int, reason: str, now: datetime) 
     if not done:
         raise BookingError("cancelled")
     db.refresh(session)
+    from app.booking import waitlist  # it builds on this module
+    waitlist.session_cancelled(db, session_id, now=now)
     notices = []
     for booking, case in session_list(db, session_id):
         if booking.status != BookingStatus.booked.value:

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 
 from app.audit.service import record_access
-from app.booking import service
+from app.booking import service, waitlist
 from app.booking.models import BookingStatus
 from app.booking.public import REASONS
 from app.core.input_guard import form_number
@@ -103,10 +103,15 @@ def _session_page(request, db, now, user, session_id, *, errors=None, form=None,
     for booking, case in rows:
         record_access(db, staff=user, case_id=case.id, action="view_booking_list",
                       detail=f"Åben Rådgivning {session.day.isoformat()}", now=now)
+    waiting = waitlist.session_waitlist(db, session.id)
+    for entry, case, _offer in waiting:
+        record_access(db, staff=user, case_id=case.id, action="view_waitlist",
+                      detail=f"Åben Rådgivning {session.day.isoformat()}", now=now)
     return render(request, "staff/booking/session.html", _ctx(
         user, session=session, rows=rows, errors=errors or {}, form=form or {}, active=service.ACTIVE,
         started=session.starts_at <= now, several=service.sources_with_several(db, session.id),
-        booked=BookingStatus.booked.value), status=status, block="booking_list")
+        booked=BookingStatus.booked.value, waiting=waiting, can_manage=user.role in ("leader", "admin")),
+        status=status, block="booking_list")
 
 
 @router.get("/tider/{session_id}")

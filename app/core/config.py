@@ -338,6 +338,7 @@ class Centre:
     retention_years_doctor: int = 10
     retention_years_other: int = 5
     anonymous_unvisited_days: int = 30
+    waitlist_hold_minutes: int = 120  # how long a freed place is held for the next person on a waiting list
     raw: dict = field(default_factory=dict)
 
 

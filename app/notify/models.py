@@ -34,6 +34,7 @@ class NoticeKind(LabelledEnum):
     booking_confirmation = "booking_confirmation", N_("Bekræftelse af tid")
     booking_reminder = "booking_reminder", N_("Påmindelse om tid")
     booking_cancelled = "booking_cancelled", N_("Aflyst tid")
+    waitlist_offer = "waitlist_offer", N_("Ledig plads fra ventelisten")
     new_message = "new_message", N_("Ny besked")
     deadline_letter = "deadline_letter", N_("Brev om frist")
     decision_letter = "decision_letter", N_("Afgørelse")

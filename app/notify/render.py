@@ -29,6 +29,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in [
     Kind("booking_confirmation", "citizen", ("starts_at",), ("place", "ics")),
     Kind("booking_reminder", "citizen", ("starts_at",), ("place", "ics")),
     Kind("booking_cancelled", "citizen", ("starts_at",)),
+    Kind("waitlist_offer", "citizen", ("starts_at", "held_until")),
     Kind("new_message", "citizen"),
     Kind("deadline_letter", "citizen"),
     Kind("plan_revision_due", "citizen", ("due_on",)),

@@ -46,3 +46,10 @@ def counselling_use(db: Session, *, period: Period, now: datetime) -> tuple[int,
         key = ALL if x[0] is None else ("relative" if x[0] else "citizen")
         found[key] = CounsellingFigures(key, x[1], x[2], x[3], x[4])
     return sessions, [found.get(k) or CounsellingFigures(k) for k in ("citizen", "relative", ALL)]
+
+
+def waitlist_use(db: Session, *, period: Period):
+    """Offers of freed places made in the period and what came of them (booking.waitlist)."""
+    from app.booking.waitlist import offer_figures
+    lo, hi = period.utc_bounds
+    return offer_figures(db, start=lo, end=hi)

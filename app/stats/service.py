@@ -340,7 +340,7 @@ class Statistics:
     extra: dict = field(default_factory=dict)
 
 
-PARTS = frozenset({"requests", "complaints", "courses", "revisions", "follow_ups", "counselling"})
+PARTS = frozenset({"requests", "complaints", "courses", "revisions", "follow_ups", "counselling", "waitlist"})
 
 
 def centre_statistics(db: Session, *, period: Period, now: datetime, parts: frozenset[str] = PARTS) -> Statistics:
@@ -358,7 +358,8 @@ def centre_statistics(db: Session, *, period: Period, now: datetime, parts: froz
         stats.months = monthly_requests(db, period=period, today=today, rows=rows)
     if "complaints" in parts:
         stats.complaints = open_complaints(db, today=today)
-    stats.extra.update(completion=[], reasons={}, revisions=[], follow_ups=[], counselling=(0, []))
+    stats.extra.update(completion=[], reasons={}, revisions=[], follow_ups=[], counselling=(0, []),
+                       waitlist=None)
     if "courses" in parts:
         course_rows = courses.course_rows(db, period=period)
         stats.extra.update(completion=courses.completion(db, period=period, rows=course_rows),
@@ -369,6 +370,8 @@ def centre_statistics(db: Session, *, period: Period, now: datetime, parts: froz
         stats.extra["follow_ups"] = courses.follow_ups(db, period=period, today=today)
     if "counselling" in parts:
         stats.extra["counselling"] = counselling.counselling_use(db, period=period, now=now)
+    if "waitlist" in parts:
+        stats.extra["waitlist"] = counselling.waitlist_use(db, period=period)
     return stats
 
 

@@ -84,7 +84,8 @@ def month_label(month: str, gettext) -> str:
 # The figures (app.stats.service.PARTS) each table is built from: a CSV computes only these.
 TABLE_PARTS = {"henvendelser": "requests", "maaneder": "requests", "brud": "requests",
                "faerdigbehandlet": "courses", "forloeb": "courses", "revision": "revisions",
-               "opfoelgning": "follow_ups", "raadgivning": "counselling", "klager": "complaints"}
+               "opfoelgning": "follow_ups", "raadgivning": "counselling", "venteliste": "waitlist",
+               "klager": "complaints"}
 
 
 def build_tables(stats: Statistics, lang: str) -> list[Table]:
@@ -120,7 +121,7 @@ def build_tables(stats: Statistics, lang: str) -> list[Table]:
                        format_day(b.deadline, lang), format_day(b.start, lang) if b.start else _(N_("Ikke startet"))])
     tables.append(t)
 
-    tables += _course_tables(stats, lang, _) + [_counselling_table(stats, lang, _)]
+    tables += _course_tables(stats, lang, _) + [_counselling_table(stats, lang, _), _waitlist_table(stats, lang, _)]
 
     c = stats.complaints
     t = Table("klager", _(N_("Åbne klager i dag")), [
@@ -189,6 +190,19 @@ def _counselling_table(stats: Statistics, lang: str, _) -> Table:
     for r in rows:
         t.rows.append([_(WHO_LABELS[r.who]), count_cell(r.expected), count_cell(r.attended), count_cell(r.no_show),
                        rate_cell(r.no_show, r.expected, lang), count_cell(r.walk_in)])
+    return t
+
+
+def _waitlist_table(stats: Statistics, lang: str, _) -> Table:
+    w = stats.extra.get("waitlist")
+    t = Table("venteliste", _(N_("Ventelister til Åben Rådgivning")), [
+        _(N_("Tilbudte pladser")), _(N_("Taget")), _(N_("Udløbet")), _(N_("Nej tak")), _(N_("Andel taget")),
+        _(N_("Dage tidligere, gennemsnit"))], row_headers=False,
+        note=_(N_("Pladser, der blev ledige og tilbudt den første på ventelisten i perioden. Dage tidligere: hvor "
+                  "mange dage før den næste tid med ledig plads, borgeren kom til.")))
+    if w is not None:
+        t.rows.append([count_cell(w.made), count_cell(w.taken), count_cell(w.expired), count_cell(w.declined),
+                       rate_cell(w.taken, w.made, lang), days_cell(w.days_gained, w.taken, lang)])
     return t
 
 

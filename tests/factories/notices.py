@@ -14,6 +14,7 @@ SAMPLES = {
     "booking_confirmation": {"starts_at": STARTS, "place": "Clausensvej 25, 6100 Haderslev", "ics": ICS},
     "booking_reminder": {"starts_at": STARTS, "place": "Clausensvej 25, 6100 Haderslev", "ics": ICS},
     "booking_cancelled": {"starts_at": STARTS},
+    "waitlist_offer": {"starts_at": STARTS, "held_until": STARTS.replace(hour=11)},
     "new_message": {},
     "deadline_letter": {},
     "plan_revision_due": {"due_on": date(2026, 12, 14)},

@@ -4,17 +4,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import httpx
 import pytest
-import uvicorn
 from sqlmodel import func, select
 
 from app.booking.models import ACTIVE, CounsellingBooking, CounsellingSession
@@ -22,25 +17,11 @@ from app.core.clock import Clock
 from app.core.web import CSRF_COOKIE
 from tests.factories.booking import ANON_FORM, fresh, make_session
 from tests.conftest import PG_URL, form_token
-from tests.factories.ports import free_port
+from tests.factories.servers import thread_server, worker_processes
 
 REQUESTS = 100
 FREE = 3
 FULL_TEXT = "Der er ikke flere ledige pladser"
-
-
-def _wait_until_up(url: str, proc=None, seconds: float = 30) -> None:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode}")
-        try:
-            if httpx.get(url + "/healthz", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError("server did not start")
 
 
 def _storm(base: str, session_id: int) -> list[httpx.Response]:
@@ -79,17 +60,8 @@ def _assert_exactly_three(responses, db, session_id):
 @pytest.mark.timeout(180)
 def test_hundred_simultaneous_bookings_for_three_places_in_one_server(app, db, clock):
     session = make_session(db, now=clock.now(), capacity=5, booked=2)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           access_log=False, limit_concurrency=500, backlog=512))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        _wait_until_up(f"http://127.0.0.1:{port}")
-        responses = _storm(f"http://127.0.0.1:{port}", session.id)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with thread_server(app, limit_concurrency=500, backlog=512) as base:
+        responses = _storm(base, session.id)
     _assert_exactly_three(responses, db, session.id)
 
 
@@ -100,23 +72,8 @@ def test_hundred_simultaneous_bookings_for_three_places_in_one_server(app, db, c
 def _two_worker_processes_on_postgresql(database_url, db):
     # The workers use the real clock: the session is tomorrow in real time.
     session = make_session(db, now=Clock().now(), day=Clock().today() + timedelta(days=1), capacity=5, booked=2)
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "APP_ENV": "test", "SECRET_KEY": "concurrency-test",
-           "LOG_LEVEL": "WARNING", "TRUSTED_PROXIES": "127.0.0.1"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--workers", "2",
-         "--host", "127.0.0.1", "--port", str(port), "--no-access-log", "--log-level", "warning"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-    try:
-        _wait_until_up(f"http://127.0.0.1:{port}", proc)
-        responses = _storm(f"http://127.0.0.1:{port}", session.id)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+    with worker_processes(database_url) as base:
+        responses = _storm(base, session.id)
     _assert_exactly_three(responses, db, session.id)
 
 

@@ -71,7 +71,7 @@ def test_small_cell_rule_hides_every_count_under_five():
 
 
 @pytest.mark.parametrize("key", ["henvendelser", "maaneder", "brud", "faerdigbehandlet", "forloeb", "revision",
-                                 "opfoelgning", "raadgivning", "klager"])
+                                 "opfoelgning", "raadgivning", "venteliste", "klager"])
 def test_csv_equals_the_page_table(leader_client, key):
     html = leader_client.get("/personale/statistik" + PERIOD).text
     response = leader_client.get(f"/personale/statistik/{key}.csv" + PERIOD)
