@@ -166,3 +166,31 @@ class DiaryGoal(SQLModel, table=True):
     case_id: int = Field(foreign_key="citizen_case.id", ondelete="CASCADE", primary_key=True)
     weekly_units: int
     set_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class MeasurePoint(LabelledEnum):
+    start = "start", N_("Ved start")
+    discharge = "discharge", N_("Ved afslutning")
+    month1 = "month1", N_("1 måned efter")
+    month6 = "month6", N_("6 måneder efter")
+
+
+class OutcomeMeasure(SQLModel, table=True):
+    """A treatment-effect measure at one point of the course: AUDIT-C (0–12) and/or the diary's total
+    for the 28 days before (in tenths of genstande), answered by the citizen or taken by phone by staff."""
+
+    __tablename__ = "online_outcome"
+    __table_args__ = (
+        UniqueConstraint("case_id", "point", name="uq_online_outcome_case_point"),
+        CheckConstraint("point IN ('start', 'discharge', 'month1', 'month6')", name="ck_online_outcome_point"),
+        CheckConstraint("audit_c IS NULL OR (audit_c >= 0 AND audit_c <= 12)", name="ck_online_outcome_audit_c"),
+        CheckConstraint("audit_c IS NOT NULL OR diary_units_tenths IS NOT NULL", name="ck_online_outcome_some"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="citizen_case.id", ondelete="CASCADE")
+    point: str = Field(max_length=10)
+    audit_c: int | None = Field(default=None)
+    diary_units_tenths: int | None = Field(default=None)
+    by_staff_id: int | None = Field(default=None, foreign_key="staff_user.id", ondelete="SET NULL")
+    recorded_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

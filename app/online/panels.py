@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from app.core.clock import local_date
 from app.core.panels import Panel
-from app.online import service
+from app.online import outcomes, service
 from app.online.charts import diary_chart
 from app.plans.models import LifeArea, PlanGoal, TreatmentPlan
 from app.requests.models import TreatmentRequest
@@ -59,4 +59,6 @@ def staff_online_panel(db, case, now):
         "progress": progress, "waiting": service.waiting_for_feedback(db, case.id),
         "courses": service.published_courses(db), "weeks": weeks, "goal": goal,
         "chart": diary_chart(weeks, goal, key=f"graf-dagbog-{case.id}") if progress else None,
+        "measures": outcomes.measures_of(db, case.id) if progress else {},
+        "due": outcomes.due_points(db, case.id, local_date(now)), "audit_items": outcomes.AUDIT_C,
     }, order=35)

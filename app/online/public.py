@@ -23,7 +23,7 @@ from app.core.i18n import N_
 from app.core.sessions import SignedIn
 from app.core.throttle import client_key, code_throttle_policy
 from app.core.web import render, see_other
-from app.online import diary, service
+from app.online import diary, outcomes, service
 from app.online.charts import diary_chart
 from app.online.models import AnswerStatus
 from app.online.panels import plan_context, self_start_allowed, request_of_case
@@ -67,6 +67,7 @@ def show_online(request: Request, db, session, now):
     return render(request, "public/online/overview.html", {
         "signed_in": True, "progress": progress, "week": service.weeks(db, session.case_id, today, 1)[0],
         "goal": service.goal_of(db, session.case_id), "today": today, "statuses": AnswerStatus,
+        "measure_due": outcomes.next_for_citizen(db, session.case_id, today),
     })
 
 
@@ -258,3 +259,37 @@ def save_diary_day(request: Request, db: DB, now: Now, session: CitizenSession, 
         return _day_page(request, db, session, now, when, form=form, errors={err.field: err.message}, status=422)
     return see_other(f"/min-side/online/dagbog?uge={diary.week_key(when)}#dag-{when.isoformat()}",
                      flash=N_("Dagen er gemt i din dagbog."))
+
+
+# --- outcome measures -----------------------------------------------------------------------------
+
+def _measure_page(request, db, session, now, *, form=None, errors=None, status=200):
+    _require_course(db, session.case_id)
+    point = outcomes.next_for_citizen(db, session.case_id, local_date(now))
+    if point is None:
+        raise NotFound()
+    return render(request, "public/online/measure.html", {
+        "signed_in": True, "point": point, "items": outcomes.AUDIT_C, "form": form or {}, "errors": errors or {}},
+        status=status)
+
+
+@router.get("/min-side/online/maaling")
+@citizen_page
+def show_measure(request: Request, db, session, now):
+    return _measure_page(request, db, session, now)
+
+
+@router.post("/min-side/online/maaling")
+def save_measure(request: Request, db: DB, now: Now, session: CitizenSession, q0: Short = "", q1: Short = "",
+                 q2: Short = ""):
+    _require_course(db, session.case_id)
+    today = local_date(now)
+    point = outcomes.next_for_citizen(db, session.case_id, today)
+    if point is None:
+        raise NotFound()
+    try:
+        outcomes.record_measure(db, case_id=session.case_id, point=point, answers=[q0, q1, q2], today=today, now=now)
+    except service.OnlineError as err:
+        return _measure_page(request, db, session, now, form={"q0": q0, "q1": q1, "q2": q2},
+                             errors={err.field: err.message}, status=422)
+    return see_other("/min-side/online", flash=N_("Tak for dine svar."))

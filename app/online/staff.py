@@ -17,7 +17,7 @@ from app.core.deps import DB, Now
 from app.core.errors import NotFound
 from app.core.i18n import N_
 from app.core.web import render, see_other
-from app.online import flows, service
+from app.online import flows, outcomes, service
 from app.online.models import Course
 from app.staff.deps import Counsellor, Leader
 from app.staff.session import staff_session
@@ -54,6 +54,27 @@ def give_online_feedback(request: Request, db: DB, now: Now, user: Counsellor, c
     record_access(db, staff=user, case_id=case.id, action="online_feedback", now=now)
     return see_other(f"/personale/sager/{case.id}#online",
                      flash=N_("Dit svar er sendt til borgeren i beskederne."))
+
+
+@router.post("/sager/{case_id}/online/maaling")
+def record_online_measure(request: Request, db: DB, now: Now, user: Counsellor, case_id: int, point: Short = "",
+                          q0: Short = "", q1: Short = "", q2: Short = ""):
+    """A measure taken by phone (the follow-up call) or at the last conversation."""
+    case = cases.get_case(db, case_id)
+    try:
+        outcomes.record_measure(db, case_id=case.id, point=point, answers=[q0, q1, q2], today=local_date(now),
+                                now=now, staff_id=user.id)
+    except service.OnlineError as err:
+        return case_page(request, db, now, user, case, errors={f"om-{err.field}": err.message},
+                         form={"om-point": point, "om-q0": q0, "om-q1": q1, "om-q2": q2}, status=422)
+    record_access(db, staff=user, case_id=case.id, action="edit_case", now=now, detail="online outcome measure")
+    return see_other(f"/personale/sager/{case.id}#online", flash=N_("Målingen er gemt."))
+
+
+@router.get("/online/statistik")
+def show_online_statistics(request: Request, db: DB, user: Leader):
+    return render(request, "staff/online/statistics.html", {"user": user, "s": outcomes.online_stats(db),
+                                                            "small": outcomes.SMALL})
 
 
 @router.get("/online")

@@ -1,5 +1,5 @@
 """Online treatment (#21): course templates in versions (modules, exercises), assignments to cases,
-the citizen's answers (drafts and submitted), the consumption diary and its weekly goal
+the citizen's answers (drafts and submitted), the consumption diary and its weekly goal, outcome measures (AUDIT-C, diary totals)
 
 Revision ID: f7a8b9c0d1e2
 Revises: e6f7a8b9c0d1
@@ -130,9 +130,26 @@ def upgrade() -> None:
         batch_op.create_index('ix_online_answer_case', ['case_id'], unique=False)
         batch_op.create_index('ix_online_answer_status_submitted', ['status', 'submitted_at'], unique=False)
 
+    op.create_table('online_outcome',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('point', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('audit_c', sa.Integer(), nullable=True),
+    sa.Column('diary_units_tenths', sa.Integer(), nullable=True),
+    sa.Column('by_staff_id', sa.Integer(), nullable=True),
+    sa.Column('recorded_at', app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("point IN ('start', 'discharge', 'month1', 'month6')", name='ck_online_outcome_point'),
+    sa.CheckConstraint('audit_c IS NULL OR (audit_c >= 0 AND audit_c <= 12)', name='ck_online_outcome_audit_c'),
+    sa.CheckConstraint('audit_c IS NOT NULL OR diary_units_tenths IS NOT NULL', name='ck_online_outcome_some'),
+    sa.ForeignKeyConstraint(['case_id'], ['citizen_case.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['by_staff_id'], ['staff_user.id'], ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('case_id', 'point', name='uq_online_outcome_case_point')
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('online_outcome')
     with op.batch_alter_table('online_answer', schema=None) as batch_op:
         batch_op.drop_index('ix_online_answer_status_submitted')
         batch_op.drop_index('ix_online_answer_case')

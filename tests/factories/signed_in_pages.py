@@ -62,7 +62,8 @@ def _online(db, clock, case, page):
     exercise = online.exercises_of(db, version.id)[0]
     return {"overview": "/min-side/online", "module": f"/min-side/online/modul/{exercise.module_id}",
             "exercise": f"/min-side/online/oevelse/{exercise.id}", "diary": "/min-side/online/dagbog",
-            "diary-day": f"/min-side/online/dagbog/{local_date(clock.now()).isoformat()}"}[page]
+            "diary-day": f"/min-side/online/dagbog/{local_date(clock.now()).isoformat()}",
+            "measure": "/min-side/online/maaling"}[page]
 
 
 def _online_start(db, clock, case):
@@ -98,6 +99,7 @@ SIGNED_IN_PAGES = {
     "online-exercise": lambda db, clock, case: _online(db, clock, case, "exercise"),
     "online-diary": lambda db, clock, case: _online(db, clock, case, "diary"),
     "online-diary-day": lambda db, clock, case: _online(db, clock, case, "diary-day"),
+    "online-measure": lambda db, clock, case: _online(db, clock, case, "measure"),
 }
 
 

@@ -314,6 +314,7 @@ def prepare(world: World, path: str, route) -> Target:
         "booking_id": [str(made["booking"].id)], "counsellor_id": [str(victim.id)],
         "replaces_id": [str(made["decision"].id)], "version_no": ["1"],
         "version_id": [str(online.get("version_id", 1))], "action": ["save", "submit"], "weekly_units": ["10"],
+        "point": ["start", "discharge"], "q0": ["0", "4"], "q1": ["2"], "q2": ["1"],
     }
     return Target(client=client, ids={k: str(v) for k, v in ids.items()}, plausible=plausible)
 

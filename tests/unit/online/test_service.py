@@ -196,3 +196,21 @@ def test_the_weekly_goal_is_a_whole_number_or_nothing(db, clock):
     assert service.set_goal(db, case_id=case.id, weekly_units="12", now=clock.now()).weekly_units == 12
     assert service.set_goal(db, case_id=case.id, weekly_units="", now=clock.now()) is None
     assert service.goal_of(db, case.id) is None
+
+
+def test_feedback_leaves_the_portal_only_as_a_neutral_notice(db, clock):
+    from app.notify.models import OutboxMessage
+    from app.notify.wording import revealing_words
+    versions = load_courses(db, now=clock.now())
+    case, _code = make_case(db, now=clock.now(), anonymous=False, full_name="Kim Hansen", email="kim@example.dk",
+                            phone="20304050")
+    service.assign_course(db, case_id=case.id, version_id=versions["forandring"].id, now=clock.now())
+    answer = service.save_answer(db, case_id=case.id, exercise_id=first_exercise(db, versions["forandring"]).id,
+                                 body="Jeg drikker for at slappe af.", submit=True, now=clock.now())
+    flows.give_feedback(db, case_id=case.id, answer_id=answer.id, staff=make_staff(db, now=clock.now()),
+                        body="Alkohol og søvn hænger sammen.", now=clock.now())
+    rows = db.exec(select(OutboxMessage).where(OutboxMessage.case_id == case.id)).all()
+    assert rows  # at least the notice on Min side
+    for row in rows:
+        assert revealing_words(f"{row.subject}\n{row.body}") == []
+        assert "søvn" not in row.body and "modul" not in row.body.lower()

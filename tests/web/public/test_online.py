@@ -246,3 +246,32 @@ def test_the_feedback_arrives_in_the_thread_naming_the_module(client, db, clock)
     assert f"Svar på din øvelse i modulet »{module.title}«" in thread and "Godt skrevet." in thread
     assert "Din behandler har svaret" in client.get(f"/min-side/online/oevelse/{exercise.id}").text
     assert db.exec(select(Message).where(Message.case_id == case.id)).one().from_staff
+
+
+def test_the_citizen_answers_audit_c_at_the_start_once(client, db, clock):
+    case, _code, _assignment, _version = _signed_in(client, db, clock)
+    assert "Svar på spørgsmålene" in client.get("/min-side/online").text
+    page = client.get("/min-side/online/maaling")
+    assert page.status_code == 200 and "Hvor tit drikker du alkohol?" in page.text
+    bad = client.submit("/min-side/online/maaling", {"q0": "2", "q1": "", "q2": "1"})
+    assert bad.status_code == 422 and 'id="fejlopsummering"' in bad.text and 'value="2" checked' in bad.text
+    assert client.submit("/min-side/online/maaling", {"q0": "2", "q1": "1", "q2": "0"}).status_code == 303
+    db.rollback()
+    from app.online import outcomes
+    assert outcomes.measures_of(db, case.id)["start"].audit_c == 3
+    assert client.get("/min-side/online/maaling").status_code == 404  # nothing more is due
+    assert client.submit("/min-side/online/maaling", {"q0": "4", "q1": "4", "q2": "4"}).status_code == 404
+    assert "Svar på spørgsmålene" not in client.get("/min-side/online").text
+
+
+def test_my_data_holds_the_answers_and_the_diary(client, db, clock):
+    case, _code, _assignment, version = _signed_in(client, db, clock)
+    exercise = first_exercise(db, version)
+    client.submit(f"/min-side/online/oevelse/{exercise.id}", {"body": "Mit eget svar", "action": "save"})
+    client.submit(f"/min-side/online/dagbog/{local_date(clock.now()).isoformat()}",
+                  {"beer33": "3", "substances": ["cannabis"], "note": "Fredag"})
+    page = client.get("/min-side/mine-data").text
+    assert "Mit eget svar" in page and exercise.prompt in page and "Fredag" in page and "Hash eller pot" in page
+    data = client.get("/min-side/mine-data.json")
+    assert data.status_code == 200 and "Mit eget svar" in data.text
+    assert client.get("/min-side/mine-data.pdf").status_code == 200

@@ -135,3 +135,21 @@ def test_a_leader_publishes_a_new_version_and_a_citizen_keeps_the_one_started(cl
     db.commit()
     assert service.modules_of(db, fresh.version_id)[0].title == "Motivation, ny udgave"
     assert service.exercises_of(db, fresh.version_id)[0].prompt == "Et nyt spørgsmål?"
+
+
+def test_a_counsellor_records_a_measure_by_phone_and_a_leader_sees_the_figures(client, db, clock):
+    from app.online import outcomes
+    staff = make_staff(db, role="leader", username="leder", now=clock.now())
+    case, _answer, _version = _submitted(db, clock)
+    sign_in_staff(client, staff)
+    page = client.get(f"/personale/sager/{case.id}")
+    assert "Målinger af effekt" in page.text and "Gem målingen" in page.text
+    bad = client.submit(f"/personale/sager/{case.id}/online/maaling", {"point": "month6", "q0": "1", "q1": "1", "q2": "1"})
+    assert bad.status_code == 422
+    assert client.submit(f"/personale/sager/{case.id}/online/maaling",
+                         {"point": "start", "q0": "4", "q1": "3", "q2": "2"}).status_code == 303
+    db.rollback()
+    measure = outcomes.measures_of(db, case.id)["start"]
+    assert measure.audit_c == 9 and measure.by_staff_id == staff.id
+    stats = client.get("/personale/online/statistik")
+    assert stats.status_code == 200 and "Borgere i online forløb" in stats.text and "Mediantid" in stats.text
