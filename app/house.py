@@ -35,6 +35,7 @@ def domains() -> tuple[Domain, ...]:
     from app.identity.domain import DOMAIN as identity
     from app.messages.domain import DOMAIN as messages
     from app.notify.domain import DOMAIN as notify
+    from app.online.domain import DOMAIN as online
     from app.plans.domain import DOMAIN as plans
     from app.requests.domain import DOMAIN as requests
     from app.retention.domain import DOMAIN as retention
@@ -43,8 +44,8 @@ def domains() -> tuple[Domain, ...]:
     from app.stats.domain import DOMAIN as stats
 
     core = Domain("core", models=(WebSession, Throttle))  # sessions and throttles of both faces
-    return (core, site, cases, identity, staff, account, requests, messages, decisions, plans, booking, appointments,
-            earlier, complaints, export, audit, notify, stats, retention)
+    return (core, site, cases, identity, staff, account, requests, messages, decisions, plans, online, booking,
+            appointments, earlier, complaints, export, audit, notify, stats, retention)
 
 
 def _all(parts: tuple[Domain, ...], name: str) -> tuple:

@@ -33,6 +33,8 @@ ACTION_LABELS: dict[str, str] = {
     "letter": N_("Udskrev et brev til dig"),
     "remove_junk_booking": N_("Fjernede din booking som uønsket"),
     "remove_junk_request": N_("Fjernede din henvendelse som uønsket"),
+    "online_course": N_("Gav dig et online forløb"),
+    "online_feedback": N_("Svarede på din øvelse i dit online forløb"),
 }
 OTHER_ACTION = N_("Arbejdede med din sag")
 

@@ -35,6 +35,15 @@ THROTTLED = {
 }
 
 
+async def code_refusal(rejected: service.CodeRejected, settings) -> tuple[Msg, int, dict | None]:
+    """A refused code in words, with its status and headers (also for a page that signs in again to save)."""
+    if rejected.reason != "throttled":
+        return Msg(MESSAGES[rejected.reason]), 422, None
+    # Refused only when the code's queue of turns is full: someone is guessing at this very code.
+    await throttle.pause_before_refusal(rejected.wait_seconds, settings.throttle_pause_seconds)
+    return wait_message(THROTTLED, rejected.wait_seconds), 429, throttle.retry_after(rejected.wait_seconds)
+
+
 @router.get("/status")
 def show_status_form(request: Request):
     return render(request, "public/cases/status.html", {"errors": {}})
@@ -52,18 +61,11 @@ async def sign_in_with_code(
                                                policy=code_throttle_policy(settings),
                                                address_pause=settings.throttle_pause_seconds)
     except service.CodeRejected as rejected:
-        headers = None
         await run_in_threadpool(db.rollback)  # no connection held while we pause or render
-        if rejected.reason != "throttled":
-            message = Msg(MESSAGES[rejected.reason])
-        else:
-            # Refused only when the code's queue of turns is full: someone is guessing at this very code.
-            await throttle.pause_before_refusal(rejected.wait_seconds, settings.throttle_pause_seconds)
-            headers = throttle.retry_after(rejected.wait_seconds)
-            message = wait_message(THROTTLED, rejected.wait_seconds)
+        message, status, headers = await code_refusal(rejected, settings)
         # What was typed is not echoed back: on a shared screen it should not linger.
-        return render(request, "public/cases/status.html", {"errors": {"code": message}},
-                      status=429 if rejected.reason == "throttled" else 422, headers=headers)
+        return render(request, "public/cases/status.html", {"errors": {"code": message}}, status=status,
+                      headers=headers)
     response = see_other("/min-side")
     await run_in_threadpool(start_citizen_session, request, response, db, case, now)
     return response

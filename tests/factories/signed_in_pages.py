@@ -53,6 +53,27 @@ def _request_page(db, clock, case, tail):
     return f"/min-side/henvendelser/{req.id}/{tail}"
 
 
+def _online(db, clock, case, page):
+    from app.core.clock import local_date
+    from app.online import service as online
+    from tests.factories.online import load_courses
+    version = load_courses(db, now=clock.now())["forandring"]
+    online.assign_course(db, case_id=case.id, version_id=version.id, now=clock.now())
+    exercise = online.exercises_of(db, version.id)[0]
+    return {"overview": "/min-side/online", "module": f"/min-side/online/modul/{exercise.module_id}",
+            "exercise": f"/min-side/online/oevelse/{exercise.id}", "diary": "/min-side/online/dagbog",
+            "diary-day": f"/min-side/online/dagbog/{local_date(clock.now()).isoformat()}",
+            "measure": "/min-side/online/maaling"}[page]
+
+
+def _online_start(db, clock, case):
+    from app.requests import service as requests
+    from tests.factories.online import load_courses
+    load_courses(db, now=clock.now())
+    requests.add_request(db, case=case, area="alcohol", message="Jeg vil gerne have hjælp.", now=clock.now())
+    return "/min-side/online"
+
+
 # Pages whose view is itself a write (marking the centre's messages read): they wait for the write
 # lock like any writer, so the held-lock test leaves them out.
 WRITES_ON_VIEW = {"messages"}
@@ -72,6 +93,13 @@ SIGNED_IN_PAGES = {
     "messages": _messages,
     "free-choice": lambda db, clock, case: _request_page(db, clock, case, "frit-valg"),
     "delete-request": lambda db, clock, case: _request_page(db, clock, case, "slet"),
+    "online-start": _online_start,
+    "online": lambda db, clock, case: _online(db, clock, case, "overview"),
+    "online-module": lambda db, clock, case: _online(db, clock, case, "module"),
+    "online-exercise": lambda db, clock, case: _online(db, clock, case, "exercise"),
+    "online-diary": lambda db, clock, case: _online(db, clock, case, "diary"),
+    "online-diary-day": lambda db, clock, case: _online(db, clock, case, "diary-day"),
+    "online-measure": lambda db, clock, case: _online(db, clock, case, "measure"),
 }
 
 

@@ -121,7 +121,7 @@ def reads_form_itself(route) -> bool:
 
 def needs(route) -> str:
     calls = {dep.call for dep in _dependants(route.dependant)}
-    if citizen_session in calls:
+    if citizen_session in calls or any(getattr(call, "citizen_optional", False) for call in calls):
         return "citizen"
     if staff_session in calls:
         return "staff"
@@ -235,6 +235,31 @@ def _case_with_everything(db, world: World, staff):
             "booking": booked.booking}
 
 
+ONLINE_IDS = ("exercise_id", "answer_id", "day", "course_id", "module_id")
+
+
+def _online_for(db, case, path, now) -> dict:
+    """Online treatment's ids: the case's course, an exercise, a submitted answer, a day, a draft version."""
+    if "/online" not in path:
+        return {}
+    from app.core.clock import local_date
+    from app.online import service as online
+    online.load_builtin_courses(db, now=now)
+    course = online.courses(db)[0]
+    version = online.latest_published(db, course.id)
+    online.assign_course(db, case_id=case.id, version_id=version.id, now=now)
+    exercises = online.exercises_of(db, version.id)
+    answer = online.save_answer(db, case_id=case.id, exercise_id=exercises[1].id, body="Mit svar", submit=True,
+                                now=now)
+    draft = online.new_draft_version(db, course_id=course.id, staff_id=None, now=now)
+    edited = "/moduler/" in path or "/oevelser/" in path
+    return {"exercise_id": (online.exercises_of(db, draft.id) if edited else exercises)[0].id,
+            "answer_id": answer.id, "day": local_date(now).isoformat(), "course_id": course.id,
+            "module_id": online.modules_of(db, draft.id)[0].id,
+            # not in any path: a value the assign form accepts (the other course)
+            "version_id": online.latest_published(db, online.courses(db)[1].id).id}
+
+
 def prepare(world: World, path: str, route) -> Target:
     """Build the state the route needs, through the services, and sign the client in."""
     n = world.next()
@@ -257,6 +282,7 @@ def prepare(world: World, path: str, route) -> Target:
                                          reason="completed", note="", declines_follow_up=False, staff=staff, now=now)
             follow_up_id = plans.follow_ups_for_case(db, ended.case_id)[0].id
         other_session = sessions.start_session(db, kind=sessions.STAFF, staff_id=staff.id, now=now)
+        online = _online_for(db, made["case"], path, now)
         db.commit()
     case, code = made["case"], made["code"]
     ids = {
@@ -265,7 +291,7 @@ def prepare(world: World, path: str, route) -> Target:
         "decision_id": made["decision"].id,
         "goal_id": made["proposal"].id if path.endswith("/svar") else made["goal"].id,
         "schedule_id": schedule.id, "staff_id": victim.id, "follow_up_id": follow_up_id, "number": 1,
-        "kind": "audit",
+        "kind": "audit", **online,
         "session_id": (token_digest(other_session) if path.startswith("/personale/sessioner")
                        else made["counselling"].id),
     }
@@ -287,6 +313,8 @@ def prepare(world: World, path: str, route) -> Target:
         "session_id": [str(made["other"].id)], "other_session": [str(made["other"].id)],
         "booking_id": [str(made["booking"].id)], "counsellor_id": [str(victim.id)],
         "replaces_id": [str(made["decision"].id)], "version_no": ["1"],
+        "version_id": [str(online.get("version_id", 1))], "action": ["save", "submit"], "weekly_units": ["10"],
+        "point": ["start", "discharge"], "q0": ["0", "4"], "q1": ["2"], "q2": ["1"],
     }
     return Target(client=client, ids={k: str(v) for k, v in ids.items()}, plausible=plausible)
 
@@ -463,7 +491,7 @@ def test_every_post_route_has_a_fuzz_case(app):
         for name in {n for n in route.path.split("/") if n.startswith("{")}:
             assert name.strip("{}") in {"case_id", "request_id", "complaint_id", "appointment_id", "booking_id",
                                         "goal_id", "schedule_id", "staff_id", "follow_up_id", "number", "kind", "decision_id",
-                                        "session_id"}, f"{path}: no id to fill {name} with"
+                                        "session_id", *ONLINE_IDS}, f"{path}: no id to fill {name} with"
 
 
 @pytest.mark.parametrize("path", ROUTE_PATHS)
