@@ -22,6 +22,7 @@ DOMAIN = Domain(
     }),),
     staff_case_panels=(panels.staff_online_panel,),
     export_sections=(integrations.answers_section, integrations.diary_section),
+    digest_sections=(integrations.waiting_digest,),
     menu_items=(
         MenuItem.of("/personale/online", N_("Online forløb"), COUNSELLING, order=330),
         MenuItem.of("/personale/online/kurser", N_("Online kurser"), LEADERSHIP, order=335),

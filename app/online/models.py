@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Column, Date, Index, Text, UniqueConstraint
+from sqlalchemy import DDL, CheckConstraint, Column, Date, Index, Text, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
 from app.core.db import UTCDateTime
@@ -194,3 +194,38 @@ class OutcomeMeasure(SQLModel, table=True):
     diary_units_tenths: int | None = Field(default=None)
     by_staff_id: int | None = Field(default=None, foreign_key="staff_user.id", ondelete="SET NULL")
     recorded_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+# A published course version never changes, in the database too: the service has no path for it, and these
+# stop raw SQL. (Deleting stays possible: a course nobody was given can be removed.)
+PUBLISHED_TRIGGERS = {
+    "sqlite": [
+        "CREATE TRIGGER online_version_published BEFORE UPDATE ON online_course_version "
+        "WHEN OLD.published_at IS NOT NULL "
+        "BEGIN SELECT RAISE(ABORT, 'published course versions are immutable'); END",
+        *(f"CREATE TRIGGER {table}_published BEFORE UPDATE ON {table} "
+          "WHEN (SELECT published_at FROM online_course_version WHERE id = OLD.version_id) IS NOT NULL "
+          "BEGIN SELECT RAISE(ABORT, 'published course versions are immutable'); END"
+          for table in ("online_module", "online_exercise")),
+    ],
+    "postgresql": [
+        "CREATE OR REPLACE FUNCTION online_version_published() RETURNS trigger AS $$ "
+        "BEGIN RAISE EXCEPTION 'published course versions are immutable'; END; $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER online_version_published BEFORE UPDATE ON online_course_version "
+        "FOR EACH ROW WHEN (OLD.published_at IS NOT NULL) EXECUTE FUNCTION online_version_published()",
+        "CREATE OR REPLACE FUNCTION online_part_published() RETURNS trigger AS $$ BEGIN "
+        "IF EXISTS (SELECT 1 FROM online_course_version WHERE id = OLD.version_id AND published_at IS NOT NULL) "
+        "THEN RAISE EXCEPTION 'published course versions are immutable'; END IF; RETURN NEW; END; $$ LANGUAGE plpgsql",
+        *(f"CREATE TRIGGER {table}_published BEFORE UPDATE ON {table} "
+          "FOR EACH ROW EXECUTE FUNCTION online_part_published()" for table in ("online_module", "online_exercise")),
+    ],
+}
+_TRIGGER_TABLE = {"online_version_published": CourseVersion.__table__, "online_module_published": CourseModule.__table__,
+                  "online_exercise_published": CourseExercise.__table__}
+for _dialect, _statements in PUBLISHED_TRIGGERS.items():
+    for _sql in _statements:
+        if _sql.startswith("CREATE TRIGGER"):
+            _table = _TRIGGER_TABLE[_sql.split()[2]]
+        else:  # a function: created with the version table, before the triggers that use it
+            _table = CourseVersion.__table__
+        event.listen(_table, "after_create", DDL(_sql).execute_if(dialect=_dialect))

@@ -24,6 +24,7 @@ from app.cases.models import CitizenCase
 from app.complaints.models import Complaint
 from app.decisions.models import Decision, LegalBasis, TreatmentType
 from app.messages.models import Message
+from app.online.models import CourseAssignment, DiaryDay, ExerciseAnswer, OutcomeMeasure
 from app.plans.models import Discharge, FollowUp, GoalComment, PlanGoal, PlanVersion, TreatmentPlan
 from app.requests.models import RequestStatus, TreatmentRequest
 from app.retention.service import PurgeContext, delete_cases
@@ -55,6 +56,10 @@ def _entries():
         .join(Discharge, Discharge.id == FollowUp.discharge_id),
         select(Complaint.case_id, func.coalesce(Complaint.closed_at, Complaint.received_at), literal(False)),
         select(CounsellingBooking.case_id, CounsellingBooking.changed_at, literal(False)),
+        select(CourseAssignment.case_id, CourseAssignment.started_at, literal(False)),
+        select(ExerciseAnswer.case_id, func.coalesce(ExerciseAnswer.feedback_at, ExerciseAnswer.saved_at), literal(False)),
+        select(DiaryDay.case_id, DiaryDay.saved_at, literal(False)),
+        select(OutcomeMeasure.case_id, OutcomeMeasure.recorded_at, literal(False)),
     ]
     return union_all(*parts).subquery("entry")
 

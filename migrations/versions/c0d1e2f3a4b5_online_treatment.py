@@ -146,6 +146,10 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('case_id', 'point', name='uq_online_outcome_case_point')
     )
+    # A published course version never changes (the same SQL as the models' create_all hook).
+    from app.online.models import PUBLISHED_TRIGGERS
+    for sql in PUBLISHED_TRIGGERS.get(op.get_bind().dialect.name, []):
+        op.execute(sql)
 
 
 def downgrade() -> None:
@@ -167,4 +171,7 @@ def downgrade() -> None:
     op.drop_table('online_diary_goal')
     op.drop_table('online_diary_day')
     op.drop_table('online_course_version')
-    op.drop_table('online_course')
+    op.drop_table('online_course')  # the tables' triggers go with them
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP FUNCTION IF EXISTS online_version_published()")
+        op.execute("DROP FUNCTION IF EXISTS online_part_published()")

@@ -214,3 +214,33 @@ def test_feedback_leaves_the_portal_only_as_a_neutral_notice(db, clock):
     for row in rows:
         assert revealing_words(f"{row.subject}\n{row.body}") == []
         assert "søvn" not in row.body and "modul" not in row.body.lower()
+
+
+def test_the_database_refuses_to_change_a_published_version(db, clock):
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+    versions = load_courses(db, now=clock.now())
+    v1 = versions["forandring"]
+    db.commit()
+    for sql in ("UPDATE online_module SET title = 'x' WHERE version_id = :v",
+                "UPDATE online_exercise SET prompt = 'x' WHERE version_id = :v",
+                "UPDATE online_course_version SET title = 'x' WHERE id = :v"):
+        with pytest.raises(DBAPIError):
+            db.execute(text(sql), {"v": v1.id})
+        db.rollback()
+    draft = service.new_draft_version(db, course_id=v1.course_id, staff_id=None, now=clock.now())
+    db.execute(text("UPDATE online_module SET title = 'Ny' WHERE version_id = :v"), {"v": draft.id})  # a draft may change
+    service.publish_version(db, course_id=v1.course_id, version_id=draft.id, now=clock.now())
+    db.commit()
+
+
+def test_the_counsellors_digest_counts_answers_waiting_in_neutral_words(db, clock):
+    from app.notify.wording import revealing_words
+    from app.online.integrations import waiting_digest
+    staff = make_staff(db, now=clock.now())
+    assert waiting_digest(db, staff=staff, now=clock.now()) is None
+    case, _code, _assignment, version = make_online_case(db, now=clock.now())
+    service.save_answer(db, case_id=case.id, exercise_id=first_exercise(db, version).id, body="x", submit=True,
+                        now=clock.now())
+    item = waiting_digest(db, staff=staff, now=clock.now())
+    assert item.count == 1 and revealing_words(item.label.text) == []
