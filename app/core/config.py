@@ -239,9 +239,13 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
     )
 
 
+def _csv(text: str) -> tuple[str, ...]:
+    """A comma-separated setting as its non-empty, trimmed values."""
+    return tuple(v.strip() for v in text.split(",") if v.strip())
+
+
 def mitid_settings_from_env(env: dict[str, str]) -> MitidSettings:
     base = MitidSettings()
-    loa = env.get("MITID_ACCEPTED_LOA", "")
     return replace(
         base,
         base_url=env.get("MITID_BASE_URL", base.base_url),
@@ -251,7 +255,7 @@ def mitid_settings_from_env(env: dict[str, str]) -> MitidSettings:
         encryption_key=env.get("MITID_SP_ENCRYPTION_KEY", base.encryption_key),
         encryption_cert=env.get("MITID_SP_ENCRYPTION_CERT", base.encryption_cert),
         idp_metadata=env.get("MITID_IDP_METADATA", base.idp_metadata),
-        accepted_loa=tuple(v.strip() for v in loa.split(",") if v.strip()) or base.accepted_loa,
+        accepted_loa=_csv(env.get("MITID_ACCEPTED_LOA", "")) or base.accepted_loa,
         xmlsec1=env.get("XMLSEC1_PATH", base.xmlsec1),
     )
 
@@ -277,7 +281,7 @@ def staff_oidc_settings_from_env(env: dict[str, str]) -> StaffOidcSettings:
         role_claim=env.get("STAFF_OIDC_ROLE_CLAIM", "").strip() or base.role_claim,
         role_map=_role_map(env.get("STAFF_OIDC_ROLE_MAP", "")),
         label=env.get("STAFF_OIDC_LABEL", base.label).strip(),
-        mfa_acr=tuple(v.strip() for v in env.get("STAFF_OIDC_MFA_ACR", "").split(",") if v.strip()),
+        mfa_acr=_csv(env.get("STAFF_OIDC_MFA_ACR", "")),
     )
 
 
