@@ -17,7 +17,8 @@ def _configure_logging(level: str) -> None:
 
 def cmd_migrate(args) -> int:
     from app.core.migrate import upgrade
-    upgrade(get_settings().database_url)
+    settings = get_settings()
+    upgrade(settings.migration_database_url or settings.database_url)
     print("Databasen er opdateret (alembic upgrade head).")
     return 0
 

@@ -42,9 +42,10 @@ def domains() -> tuple[Domain, ...]:
     from app.site.domain import DOMAIN as site
     from app.staff.domain import DOMAIN as staff
     from app.stats.domain import DOMAIN as stats
+    from app.tenants.domain import DOMAIN as tenants
 
     core = Domain("core", models=(WebSession, Throttle))  # sessions and throttles of both faces
-    return (core, site, cases, identity, staff, account, requests, messages, decisions, plans, online, booking,
+    return (tenants, core, site, cases, identity, staff, account, requests, messages, decisions, plans, online, booking,
             appointments, earlier, complaints, export, audit, notify, stats, retention)
 
 

@@ -15,6 +15,9 @@ from app.core.compression import GZipMiddleware
 
 from app.core.clock import Clock
 from app.core.config import Settings, get_settings, load_centre
+from app.core.tenancy import CurrentCentre
+from app.tenants.middleware import TenantMiddleware
+from app.tenants.service import HostMap
 from app.core.db import READ_ONLY, make_engine
 from app.core.csrf import CsrfFailed, verify_csrf
 from app.core.deps import DbSlots
@@ -118,7 +121,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     settings = settings or get_settings()
     house = house or default_house()
     settings.check()
-    centre = load_centre(settings.centre_file)
+    # The current tenant's centre wherever the centre is read (app.core.tenancy.CurrentCentre).
+    default_centre = load_centre(settings.centre_file)
+    centre = CurrentCentre(default_centre)
     configure_argon2_concurrency(settings.argon2_concurrency)
     install_length_check()
 
@@ -135,11 +140,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.state.engine = make_engine(settings.database_url)
     # GET and HEAD sessions begin deferred on SQLite (see get_db); same pool, no I/O to set up.
     app.state.read_only_engine = app.state.engine.execution_options(**READ_ONLY)
-    # Signed-in citizen pages (app.cases.citizen_session.citizen_page) only read. On PostgreSQL, READ COMMITTED
-    # (set by make_engine) gives each statement its own snapshot even inside a transaction, so there
-    # they read without one: the same rows, two round trips (BEGIN, COMMIT) fewer.
-    app.state.page_engine = app.state.read_only_engine if app.state.engine.dialect.name == "sqlite" \
-        else app.state.read_only_engine.execution_options(isolation_level="AUTOCOMMIT")
+    # Signed-in citizen pages (app.cases.citizen_session.citizen_page) only read. They read in a
+    # transaction on PostgreSQL too: the tenant is set per transaction (SET LOCAL), and outside one
+    # row-level security would show them nothing.
+    app.state.page_engine = app.state.read_only_engine
     app.state.db_slots = DbSlots(settings.db_concurrency)
     app.state.signer = Signer(settings.secret_key)
     app.state.templates = build_environments(settings, centre, house.staff_menu, house.label_enums)
@@ -151,6 +155,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     configure_notify(settings, centre)
 
     _install_handlers(app)
+    app.state.tenant_hosts = HostMap(default_centre)
+    app.add_middleware(TenantMiddleware, engine=app.state.engine, hosts=app.state.tenant_hosts,
+                       error_page=_middleware_error_page)
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(SecurityMiddleware, secure_cookies=settings.secure_cookies,
                        max_body=settings.max_body_bytes, error_page=_middleware_error_page,

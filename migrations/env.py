@@ -21,7 +21,17 @@ def run_migrations_online() -> None:
     url = config.get_main_option("sqlalchemy.url") or get_settings().database_url
     engine = make_engine(url)
     with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            # Batch mode copies a table and drops the old one; with foreign keys on, SQLite would
+            # first delete its rows and cascade to every child table. Off for the migration (only
+            # possible outside a transaction), and checked afterwards.
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         _run(conn)
+        if conn.dialect.name == "sqlite":
+            broken = conn.connection.driver_connection.execute("PRAGMA foreign_key_check").fetchall()
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+            if broken:
+                raise RuntimeError(f"the migration left {len(broken)} rows with broken references")
     engine.dispose()
 
 

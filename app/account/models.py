@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Column, Index
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from app.core.db import UTCDateTime
+from app.core.tenancy import TenantOwned
 
 
-class StaffTotp(SQLModel, table=True):
+class StaffTotp(TenantOwned, table=True):
     """Per staff member: a secret being enrolled, and the last accepted time step.
 
     The confirmed secret lives on StaffUser.totp_secret. `last_step` makes a code usable once:
@@ -25,7 +26,7 @@ class StaffTotp(SQLModel, table=True):
     enrolled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
 
 
-class RecoveryCode(SQLModel, table=True):
+class RecoveryCode(TenantOwned, table=True):
     """A one-time recovery code, stored only as an argon2 hash."""
 
     __tablename__ = "staff_recovery_code"

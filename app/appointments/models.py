@@ -9,11 +9,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Column, Index
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from app.core.db import UTCDateTime
 from app.core.i18n import N_
 from app.core.labels import LabelledEnum
+from app.core.tenancy import TenantOwned
 
 
 class AppointmentKind(LabelledEnum):
@@ -31,7 +32,7 @@ class Attendance(LabelledEnum):
     cancelled_by_centre = "cancelled_by_centre", N_("Aflyst af centret")
 
 
-class Appointment(SQLModel, table=True):
+class Appointment(TenantOwned, table=True):
     __tablename__ = "appointment"
     __table_args__ = (Index("ix_appointment_case_start", "case_id", "starts_at"),)
 

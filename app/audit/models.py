@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Column, Index
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from app.core.db import UTCDateTime
+from app.core.tenancy import TenantOwned
 
 
-class AccessLogEntry(SQLModel, table=True):
+class AccessLogEntry(TenantOwned, table=True):
     __tablename__ = "access_log"
     __table_args__ = (Index("ix_access_log_case_at", "case_id", "at"),)
 

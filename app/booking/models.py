@@ -11,11 +11,12 @@ import enum
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, Column, Index, UniqueConstraint, text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from app.core.db import UTCDateTime
 from app.core.i18n import N_
 from app.core.labels import LabelledEnum
+from app.core.tenancy import TenantOwned
 
 
 class SessionStatus(str, enum.Enum):
@@ -62,7 +63,7 @@ class BookingFacts:
         return self.status in ACTIVE
 
 
-class CounsellingSchedule(SQLModel, table=True):
+class CounsellingSchedule(TenantOwned, table=True):
     """A weekly slot: 'every Tuesday 15.00, 120 minutes, 8 places'. Local wall-clock time."""
 
     __tablename__ = "counselling_schedule"
@@ -88,7 +89,7 @@ class CounsellingSchedule(SQLModel, table=True):
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
-class CounsellingSession(SessionFacts, SQLModel, table=True):
+class CounsellingSession(SessionFacts, TenantOwned, table=True):
     """One concrete session on a date. Copies the template's facts, so editing a template later
     does not rewrite history."""
 
@@ -116,7 +117,7 @@ class CounsellingSession(SessionFacts, SQLModel, table=True):
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
-class CounsellingBooking(BookingFacts, SQLModel, table=True):
+class CounsellingBooking(BookingFacts, TenantOwned, table=True):
     """A place in a session for one case. Never deleted: cancelling and moving change the status."""
 
     __tablename__ = "counselling_booking"
@@ -147,7 +148,7 @@ class CounsellingBooking(BookingFacts, SQLModel, table=True):
     changed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
-class BookingNotice(SQLModel, table=True):
+class BookingNotice(TenantOwned, table=True):
     """A message to a citizen about their booking (e.g. the centre cancelled the session).
 
     Shown on Min side. `external_pending` marks notices for identified citizens with a phone or
@@ -196,7 +197,7 @@ class OfferState(LabelledEnum):
 ON_LIST = (WaitStatus.waiting.value, WaitStatus.offered.value)
 
 
-class WaitlistEntry(SQLModel, table=True):
+class WaitlistEntry(TenantOwned, table=True):
     """One case waiting for a place in one session. One row per (session, case): joining again after
     an expired offer or leaving puts the same row back at the end of the list."""
 
@@ -220,7 +221,7 @@ class WaitlistEntry(SQLModel, table=True):
 _OPEN_OFFER_SQL = "state = 'offered'"
 
 
-class WaitlistOffer(SQLModel, table=True):
+class WaitlistOffer(TenantOwned, table=True):
     """A freed place held for one entry until `held_until`. At most one open offer per entry (a
     partial unique index); the place itself is counted in counselling_session.booked."""
 

@@ -19,6 +19,7 @@ from app.core.prepared import PreparedRead
 class BookingRecord(BookingFacts):
     """A counselling_booking row, read only."""
 
+    tenant_id: int  # the municipality (app.core.tenancy); every model column, in order
     id: int
     session_id: int
     case_id: int
@@ -38,6 +39,7 @@ class BookingRecord(BookingFacts):
 class SessionRecord(SessionFacts):
     """A counselling_session row, read only."""
 
+    tenant_id: int  # the municipality (app.core.tenancy); every model column, in order
     id: int
     template_id: int | None
     day: date
@@ -58,6 +60,7 @@ class SessionRecord(SessionFacts):
 class NoticeRecord:
     """A booking_notice row, read only."""
 
+    tenant_id: int  # the municipality (app.core.tenancy); every model column, in order
     id: int
     case_id: int
     booking_id: int

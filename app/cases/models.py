@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Column
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from app.core.db import UTCDateTime
+from app.core.tenancy import TenantOwned
 
 
-class CitizenCase(SQLModel, table=True):
+class CitizenCase(TenantOwned, table=True):
     __tablename__ = "citizen_case"
 
     id: int | None = Field(default=None, primary_key=True)

@@ -18,6 +18,7 @@ from app.core.prepared import PreparedRead
 class CaseRecord:
     """A citizen_case row, read only."""
 
+    tenant_id: int  # the municipality (app.core.tenancy); every model column, in order
     id: int
     pseudonym: str
     code_selector: str

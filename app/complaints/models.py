@@ -7,11 +7,12 @@ from datetime import date, datetime
 
 from sqlalchemy import Column, Date, Index, Text
 from sqlalchemy import text as sql
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from app.core.db import UTCDateTime
 from app.core.i18n import N_
 from app.core.labels import LabelledEnum
+from app.core.tenancy import TenantOwned
 
 
 class ComplaintStatus(LabelledEnum):
@@ -42,7 +43,7 @@ class ComplaintOutcome(LabelledEnum):
     dismissed = "dismissed", N_("Afvist")
 
 
-class Complaint(SQLModel, table=True):
+class Complaint(TenantOwned, table=True):
     __tablename__ = "complaint"
     __table_args__ = (
         Index("ix_complaint_case", "case_id"),

@@ -122,6 +122,9 @@ class Settings:
     environment: str = "development"  # development | test | production
     secret_key: str = DEV_SECRET
     database_url: str = "sqlite:///var/rusmiddelportalen.db"
+    # PostgreSQL in production: the portal runs as a role that owns no table (row-level security binds
+    # it, app.core.tenancy); migrations and `tenants add` run as the owner. Empty: DATABASE_URL for both.
+    migration_database_url: str = ""
     centre_file: Path = DEFAULT_CENTRE_FILE
     max_body_bytes: int = 256 * 1024
     staff_idle_minutes: int = 30
@@ -206,20 +209,24 @@ def _bool(value: str | None, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on", "ja"}
 
 
+def _psycopg(url: str) -> str:
+    """Accept plain postgres URLs and use psycopg 3."""
+    for plain in ("postgres://", "postgresql://"):
+        if url.startswith(plain):
+            return "postgresql+psycopg://" + url[len(plain):]
+    return url
+
+
 def settings_from_env(env: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ if env is None else env)
     base = Settings()
-    url = env.get("DATABASE_URL", base.database_url)
-    # Accept plain postgres URLs and use psycopg 3.
-    if url.startswith("postgres://"):
-        url = "postgresql+psycopg://" + url[len("postgres://"):]
-    elif url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    url = _psycopg(env.get("DATABASE_URL", base.database_url))
     return replace(
         base,
         environment=env.get("APP_ENV", base.environment),
         secret_key=env.get("SECRET_KEY", base.secret_key),
         database_url=url,
+        migration_database_url=_psycopg(env.get("MIGRATION_DATABASE_URL", "")),
         centre_file=Path(env.get("CENTRE_FILE", str(base.centre_file))),
         require_staff_2fa=_bool(env.get("REQUIRE_STAFF_2FA"), base.require_staff_2fa),
         log_level=env.get("LOG_LEVEL", base.log_level),
@@ -347,6 +354,11 @@ class Centre:
 
 
 def load_centre(path: Path) -> Centre:
-    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    return centre_from_toml(Path(path).read_text(encoding="utf-8"))
+
+
+def centre_from_toml(source: str) -> Centre:
+    """A centre from its TOML text (a file, or a tenant's stored copy: app.tenants)."""
+    data = tomllib.loads(source)
     known = {f for f in Centre.__dataclass_fields__ if f != "raw"}
     return Centre(**{k: v for k, v in data.items() if k in known}, raw=data)

@@ -14,6 +14,7 @@ from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, create_engine
 
 from app.core.clock import ensure_utc
+from app.core.tenancy import tell_database
 
 
 class UTCDateTime(TypeDecorator):
@@ -64,6 +65,18 @@ def make_engine(url: str, *, echo: bool = False, immediate: bool = True) -> Engi
             conn.connection.driver_connection.execute(f"BEGIN {mode}")
 
         return engine
+    engine = _pg_engine(url, echo=echo)
+
+    @event.listens_for(engine, "begin")
+    def _tell_tenant(conn):
+        # Row-level security separates the municipalities (app.core.tenancy): each transaction
+        # names its tenant with SET LOCAL, so a pooled connection (or pgbouncer's) carries nothing over.
+        tell_database(conn.connection.driver_connection)
+
+    return engine
+
+
+def _pg_engine(url: str, *, echo: bool) -> Engine:
     # pool_pre_ping: a connection the server dropped (a restart, a failover) is replaced before
     # use; it costs a round trip per checkout, but after a restart no request fails on a stale one.
     # Reads run at READ COMMITTED (PostgreSQL's default, relied on by app.main's page_engine).

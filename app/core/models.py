@@ -8,9 +8,10 @@ from sqlalchemy import Column, Index
 from sqlmodel import Field, SQLModel
 
 from app.core.db import UTCDateTime
+from app.core.tenancy import TenantOwned
 
 
-class WebSession(SQLModel, table=True):
+class WebSession(TenantOwned, table=True):
     """A signed-in browser. The cookie holds a random id; we keep only its digest."""
 
     __tablename__ = "web_session"

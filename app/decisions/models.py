@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, Column, Index, String, Text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from app.core.db import UTCDateTime
 from app.core.i18n import N_
 from app.core.labels import LabelledEnum
+from app.core.tenancy import TenantOwned
 
 
 class TreatmentType(LabelledEnum):
@@ -34,7 +35,7 @@ class LegalBasis(LabelledEnum):
     sul_142 = "SUL § 142", N_("Sundhedsloven § 142 (lægelig behandling)")  # with addictive medicines
 
 
-class Decision(SQLModel, table=True):
+class Decision(TenantOwned, table=True):
     __tablename__ = "decision"
     __table_args__ = (
         Index("ix_decision_case", "case_id"),

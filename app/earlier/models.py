@@ -11,12 +11,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Column, Index, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from app.core.db import UTCDateTime
+from app.core.tenancy import TenantOwned
 
 
-class EarlierStartWish(SQLModel, table=True):
+class EarlierStartWish(TenantOwned, table=True):
     """A request whose citizen would take an earlier first appointment. One per request."""
 
     __tablename__ = "earlier_start_wish"
@@ -30,7 +31,7 @@ class EarlierStartWish(SQLModel, table=True):
     marked_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
-class EarlierSlotGiven(SQLModel, table=True):
+class EarlierSlotGiven(TenantOwned, table=True):
     """A cancelled first appointment's time given to another request: at most once per freed time."""
 
     __tablename__ = "earlier_slot_given"

@@ -12,9 +12,10 @@ from sqlalchemy import Column, Index
 from sqlmodel import Field, SQLModel
 
 from app.core.db import UTCDateTime
+from app.core.tenancy import TenantOwned
 
 
-class CaseIdentity(SQLModel, table=True):
+class CaseIdentity(TenantOwned, table=True):
     """A case whose citizen signed in with MitID (or attached an anonymous case with consent).
 
     The CPR number here came from a signed NemLog-in assertion, not from a form: staff may rely on it,
@@ -30,7 +31,7 @@ class CaseIdentity(SQLModel, table=True):
     verified_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
-class MitidLogin(SQLModel, table=True):
+class MitidLogin(TenantOwned, table=True):
     """One AuthnRequest sent to NemLog-in, from its start to the browser's return.
 
     `id` is the AuthnRequest's ID (the response's InResponseTo). The browser that started it holds a
@@ -66,7 +67,7 @@ class MitidAssertion(SQLModel, table=True):
     not_on_or_after: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
-class MitidSession(SQLModel, table=True):
+class MitidSession(TenantOwned, table=True):
     """A web session opened by MitID: whose it is (to list their cases) and what single logout needs."""
 
     __tablename__ = "mitid_session"

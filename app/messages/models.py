@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Column, Index, Text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from app.core.db import UTCDateTime
+from app.core.tenancy import TenantOwned
 
 
-class Message(SQLModel, table=True):
+class Message(TenantOwned, table=True):
     __tablename__ = "case_message"
     __table_args__ = (Index("ix_case_message_case_sent", "case_id", "sent_at"),)
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from app.core.db import UTCDateTime
 from app.core.i18n import N_
 from app.core.labels import LabelledEnum
+from app.core.tenancy import TenantOwned
 
 
 class Channel(LabelledEnum):
@@ -43,11 +44,11 @@ class NoticeKind(LabelledEnum):
     staff_digest = "staff_digest", N_("Dagligt overblik")
 
 
-class OutboxMessage(SQLModel, table=True):
+class OutboxMessage(TenantOwned, table=True):
     __tablename__ = "notify_outbox"
     __table_args__ = (
         # The same event is never queued twice on the same channel, whoever calls enqueue and however often.
-        UniqueConstraint("dedupe_key", "channel", name="uq_notify_outbox_dedupe_channel"),
+        UniqueConstraint("tenant_id", "dedupe_key", "channel", name="uq_notify_outbox_dedupe_channel"),
         Index("ix_notify_outbox_due", "status", "next_attempt_at"),
         Index("ix_notify_outbox_case", "case_id"),
     )

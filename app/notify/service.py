@@ -58,7 +58,7 @@ def _insert(db: Session, rows: list[dict]) -> list[str]:
     make = insert_for(db)
     queued = []
     for row in rows:
-        stmt = (make(table).values(**row).on_conflict_do_nothing(index_elements=["dedupe_key", "channel"])
+        stmt = (make(table).values(**row).on_conflict_do_nothing(index_elements=["tenant_id", "dedupe_key", "channel"])
                 .returning(table.c.id))
         # RETURNING yields a row only when the insert happened (rowcount is not reliable for
         # ON CONFLICT DO NOTHING on every driver).

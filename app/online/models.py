@@ -9,11 +9,12 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import DDL, CheckConstraint, Column, Date, Index, Text, UniqueConstraint, event
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from app.core.db import UTCDateTime
 from app.core.i18n import N_
 from app.core.labels import LabelledEnum
+from app.core.tenancy import TenantOwned
 
 
 class AnswerStatus(LabelledEnum):
@@ -31,18 +32,19 @@ class Substance(LabelledEnum):
     other = "other", N_("Andet")
 
 
-class Course(SQLModel, table=True):
+class Course(TenantOwned, table=True):
     """A course template; its content lives in its versions."""
 
     __tablename__ = "online_course"
+    __table_args__ = (UniqueConstraint("tenant_id", "slug", name="uq_online_course_tenant_slug"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    slug: str = Field(max_length=60, unique=True)
+    slug: str = Field(max_length=60)
     for_relatives: bool = Field(default=False)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
-class CourseVersion(SQLModel, table=True):
+class CourseVersion(TenantOwned, table=True):
     """One version of a course. A draft (published_at None) may be edited; a published one never."""
 
     __tablename__ = "online_course_version"
@@ -58,7 +60,7 @@ class CourseVersion(SQLModel, table=True):
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
-class CourseModule(SQLModel, table=True):
+class CourseModule(TenantOwned, table=True):
     __tablename__ = "online_module"
     __table_args__ = (UniqueConstraint("version_id", "position", name="uq_online_module_position"),)
 
@@ -73,7 +75,7 @@ class CourseModule(SQLModel, table=True):
         return [p.strip() for p in self.body.split("\n\n") if p.strip()]
 
 
-class CourseExercise(SQLModel, table=True):
+class CourseExercise(TenantOwned, table=True):
     __tablename__ = "online_exercise"
     __table_args__ = (UniqueConstraint("module_id", "position", name="uq_online_exercise_position"),
                       Index("ix_online_exercise_version", "version_id"))
@@ -86,7 +88,7 @@ class CourseExercise(SQLModel, table=True):
     hint: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 
 
-class CourseAssignment(SQLModel, table=True):
+class CourseAssignment(TenantOwned, table=True):
     """A course version given to a case (by a counsellor, or started by the citizen where the centre allows it)."""
 
     __tablename__ = "online_assignment"
@@ -100,7 +102,7 @@ class CourseAssignment(SQLModel, table=True):
     started_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
-class ExerciseAnswer(SQLModel, table=True):
+class ExerciseAnswer(TenantOwned, table=True):
     """The citizen's answer to one exercise: a draft saved as they go, then submitted; feedback is a message."""
 
     __tablename__ = "online_answer"
@@ -124,7 +126,7 @@ class ExerciseAnswer(SQLModel, table=True):
     feedback_staff_id: int | None = Field(default=None, foreign_key="staff_user.id", ondelete="SET NULL")
 
 
-class DiaryDay(SQLModel, table=True):
+class DiaryDay(TenantOwned, table=True):
     """One day of the consumption diary: genstande (in tenths, so sums are exact) and the substances used."""
 
     __tablename__ = "online_diary_day"
@@ -157,7 +159,7 @@ class DiaryDay(SQLModel, table=True):
         return [s for s in self.substances.split(",") if s]
 
 
-class DiaryGoal(SQLModel, table=True):
+class DiaryGoal(TenantOwned, table=True):
     """The citizen's own weekly goal in genstande, drawn on the diary's chart."""
 
     __tablename__ = "online_diary_goal"
@@ -175,7 +177,7 @@ class MeasurePoint(LabelledEnum):
     month6 = "month6", N_("6 måneder efter")
 
 
-class OutcomeMeasure(SQLModel, table=True):
+class OutcomeMeasure(TenantOwned, table=True):
     """A treatment-effect measure at one point of the course: AUDIT-C (0–12) and/or the diary's total
     for the 28 days before (in tenths of genstande), answered by the citizen or taken by phone by staff."""
 

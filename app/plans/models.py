@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import DDL, Column, Index, Text, UniqueConstraint, event
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from app.core.db import UTCDateTime
 from app.core.i18n import N_
 from app.core.labels import LabelledEnum
+from app.core.tenancy import TenantOwned
 
 
 class Aim(LabelledEnum):
@@ -60,7 +61,7 @@ class Proposal(LabelledEnum):
     discuss = "discuss", N_("Vi taler om det næste gang")
 
 
-class TreatmentPlan(SQLModel, table=True):
+class TreatmentPlan(TenantOwned, table=True):
     __tablename__ = "treatment_plan"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -82,7 +83,7 @@ class TreatmentPlan(SQLModel, table=True):
         return [m for m in self.medical.split(",") if m]
 
 
-class PlanGoal(SQLModel, table=True):
+class PlanGoal(TenantOwned, table=True):
     __tablename__ = "plan_goal"
     __table_args__ = (Index("ix_plan_goal_case", "case_id"),)
 
@@ -97,7 +98,7 @@ class PlanGoal(SQLModel, table=True):
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
-class GoalComment(SQLModel, table=True):
+class GoalComment(TenantOwned, table=True):
     __tablename__ = "plan_goal_comment"
     __table_args__ = (Index("ix_plan_goal_comment_goal", "goal_id"),)
 
@@ -111,7 +112,7 @@ class GoalComment(SQLModel, table=True):
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
-class PlanVersion(SQLModel, table=True):
+class PlanVersion(TenantOwned, table=True):
     """One revision of a plan as it stood: who, when, why and what. Never updated (a trigger says so)."""
 
     __tablename__ = "plan_version"
@@ -157,7 +158,7 @@ for _dialect, _statements in PLAN_VERSION_TRIGGERS.items():
         event.listen(PlanVersion.__table__, "after_create", DDL(_sql).execute_if(dialect=_dialect))
 
 
-class GiftCard(SQLModel, table=True):
+class GiftCard(TenantOwned, table=True):
     """A MOVE gift card handed out. Cards earned are computed from attendance; one row per card given."""
 
     __tablename__ = "gift_card"
@@ -188,7 +189,7 @@ class DischargeReason(LabelledEnum):
 FOLLOW_UP_REASONS = frozenset({DischargeReason.completed, DischargeReason.referred, DischargeReason.hospital})
 
 
-class Discharge(SQLModel, table=True):
+class Discharge(TenantOwned, table=True):
     __tablename__ = "discharge"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -206,7 +207,7 @@ class FollowUpStatus(LabelledEnum):
     declined = "declined", N_("Borgeren har sagt nej tak")
 
 
-class FollowUp(SQLModel, table=True):
+class FollowUp(TenantOwned, table=True):
     __tablename__ = "follow_up"
     __table_args__ = (
         UniqueConstraint("discharge_id", "months", name="uq_follow_up_discharge_months"),

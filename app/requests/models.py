@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import Column, Date, Index, Text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from app.core.db import UTCDateTime
 from app.core.i18n import N_
 from app.core.labels import LabelledEnum
+from app.core.tenancy import TenantOwned
 
 
 class Area(LabelledEnum):
@@ -39,7 +40,7 @@ class RequestStatus(LabelledEnum):
     closed = "closed", N_("Afsluttet")
 
 
-class TreatmentRequest(SQLModel, table=True):
+class TreatmentRequest(TenantOwned, table=True):
     __tablename__ = "treatment_request"
     __table_args__ = (
         Index("ix_treatment_request_case", "case_id"),

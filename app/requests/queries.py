@@ -20,6 +20,7 @@ class RequestRecord:
     """A treatment_request row, read only, with the primary counsellor's first name (citizens see no
     more of a member of staff than that)."""
 
+    tenant_id: int  # the municipality (app.core.tenancy); every model column, in order
     id: int
     case_id: int
     area: str
