@@ -42,9 +42,33 @@ def cmd_serve(args) -> int:
     return 0
 
 
+# Commands that run across every municipality themselves, or need none.
+ACROSS_TENANTS = {"serve", "migrate", "tenants", "db-grant", "jobs", "purge", "demo"}
+
+
+def use_kommune(args) -> None:
+    """A command that works on one municipality's data runs for the one `--kommune` names (or the
+    only one there is): the whole process is that tenant's."""
+    from app.core.config import load_centre
+    from app.core.db import make_engine
+    from app.core.tenancy import set_fallback
+    from app.tenants.service import TenantError, tenancy_by_slug
+    from sqlmodel import Session
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        with Session(engine) as db:
+            set_fallback(tenancy_by_slug(db, args.kommune, load_centre(settings.centre_file)))
+    except TenantError as err:
+        sys.exit(f"Fejl: {err}")
+    finally:
+        engine.dispose()
+
+
 def cmd_demo(args) -> int:
     from app.demo import load_demo
     cmd_migrate(args)
+    use_kommune(args)
     for line in load_demo(get_settings()):
         print(line)
     return 0
@@ -70,6 +94,8 @@ def cmd_create_staff(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m app", description="Rusmiddelportalen")
+    parser.add_argument("--kommune", help="the municipality (tenant) a command works on, by its short name; "
+                                          "needed only when the installation serves more than one")
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="start the web server")
@@ -95,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
         add_command(sub)
 
     args = parser.parse_args(argv)
+    if args.command not in ACROSS_TENANTS:
+        use_kommune(args)
     return args.func(args)
 
 

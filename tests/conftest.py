@@ -27,16 +27,44 @@ def pytest_report_header(config):
     return f"database: {'PostgreSQL ' + PG_URL.rsplit('@', 1)[-1] if PG_URL else 'SQLite (file per test)'}"
 
 
+# On PostgreSQL the app and the tests' own sessions connect as a role that owns no table, as in
+# production: row-level security binds it (app.core.tenancy). The schema is the superuser's.
+APP_ROLE = "rp_app"
+
+
+def app_role_url(url: str, role: str = APP_ROLE) -> str:
+    scheme, rest = url.split("://", 1)
+    return f"{scheme}://{role}@{rest.split('@', 1)[1]}"
+
+
+@pytest.fixture(autouse=True)
+def one_tenant():
+    """Tests run for the first tenant unless they say otherwise (app.core.tenancy.use_tenant): the
+    fallback a single-municipality process has. Requests still find theirs from the Host header."""
+    from app.core.tenancy import DEFAULT_TENANT_ID, Tenancy, set_fallback
+    from app.core.config import load_centre
+    set_fallback(Tenancy(DEFAULT_TENANT_ID, "standard", load_centre(Settings().centre_file)))
+    yield
+    set_fallback(None)
+
+
 @pytest.fixture(scope="session")
 def pg_engine():
     if not PG_URL:
         yield None
         return
+    from app.tenants.cli import grant_sql
     engine = make_engine(PG_URL)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
+        if not conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": APP_ROLE}).first():
+            conn.execute(text(f"CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS"))
     house().metadata.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE IF NOT EXISTS alembic_version (version_num varchar(32) PRIMARY KEY)"))
+        for sql in grant_sql(APP_ROLE):
+            conn.execute(text(sql))
     yield engine
     engine.dispose()
 
@@ -47,7 +75,8 @@ def database_url(tmp_path, pg_engine) -> str:
         tables = ", ".join(f'"{t.name}"' for t in house().metadata.sorted_tables)
         with pg_engine.begin() as conn:
             conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        return PG_URL
+            conn.execute(text("INSERT INTO tenant (slug, name) VALUES ('standard', 'Standard')"))
+        return app_role_url(PG_URL)
     url = f"sqlite:///{tmp_path / 'test.db'}"
     engine = make_engine(url)
     house().metadata.create_all(engine)
@@ -85,6 +114,17 @@ def db(app, settings):
     with Session(engine, expire_on_commit=False) as session:
         yield session
     engine.dispose()
+
+
+@pytest.fixture
+def owner_db(database_url, pg_engine):
+    """A session as the schema's owner (the operator adding tenants; on PostgreSQL a superuser, which
+    row-level security does not bind: it sees every tenant's rows)."""
+    engine = pg_engine if pg_engine is not None else make_engine(database_url, immediate=False)
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+    if pg_engine is None:
+        engine.dispose()
 
 
 class PortalClient(TestClient):

@@ -30,6 +30,7 @@ def token_from_cookie(request, cookie: str) -> str | None:
 class SignedIn:
     """A valid session as a request sees it: read, never changed through this object."""
 
+    tenant_id: int  # the municipality (app.core.tenancy); every column, in order
     id: str
     kind: str
     case_id: int | None

@@ -15,6 +15,8 @@ def cmd_jobs(args) -> int:
     from app.main import create_app
     from app.notify.config import current
     from app.notify.runner import run_once, worker_name
+    from app.core.config import load_centre
+    from app.tenants.service import each_tenant
 
     settings = get_settings()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
@@ -22,6 +24,7 @@ def cmd_jobs(args) -> int:
     # configured exactly as the web workers see it.
     app = create_app(settings)
     engine, clock, config = app.state.engine, app.state.clock, current()
+    default_centre = load_centre(settings.centre_file)
     stop = threading.Event()
     # SIGTERM (systemd, docker stop) and Ctrl-C finish the current pass, then exit.
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)}
@@ -31,10 +34,11 @@ def cmd_jobs(args) -> int:
     log.info("jobs runner %s started; channels: %s", worker, ", ".join(channels) or "none (portal only)")
     try:
         while True:
-            result = run_once(engine, config=config, clock=clock, worker=worker, house=house())
-            if result.claimed or result.queued or result.expired:
-                log.info("queued %s, sent %s, retry later %s, failed %s, expired %s", result.queued,
-                         result.sent, result.retried, result.failed, result.expired)
+            for _tenant in each_tenant(engine, default_centre):  # each municipality's jobs and outbox
+                result = run_once(engine, config=config, clock=clock, worker=worker, house=house())
+                if result.claimed or result.queued or result.expired:
+                    log.info("queued %s, sent %s, retry later %s, failed %s, expired %s", result.queued,
+                             result.sent, result.retried, result.failed, result.expired)
             if args.once or stop.wait(args.interval):
                 break
     finally:

@@ -13,13 +13,19 @@ def purge(settings: Settings, clock: Clock, out=sys.stdout) -> dict[str, int]:
     from app.house import house
     from app.retention.service import PurgeContext, run_purge
 
+    from app.tenants.service import each_tenant
+
     plan = house()  # every table known (cascades), every domain's rules and holds
     engine = make_engine(settings.database_url)
+    counts: dict[str, int] = {}
     try:
-        with transaction(engine) as db:
-            ctx = PurgeContext(now=clock.now(), centre=load_centre(settings.centre_file), settings=settings,
-                               holds=plan.retention_holds)
-            counts = run_purge(db, ctx, plan.purge_rules)
+        # Each municipality by its own retention settings, in its own transaction.
+        for tenancy in each_tenant(engine, load_centre(settings.centre_file)):
+            with transaction(engine) as db:
+                ctx = PurgeContext(now=clock.now(), centre=tenancy.centre, settings=settings,
+                                   holds=plan.retention_holds)
+                for name, count in run_purge(db, ctx, plan.purge_rules).items():
+                    counts[name] = counts.get(name, 0) + count
     finally:
         engine.dispose()
     for name, count in counts.items():

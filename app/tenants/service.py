@@ -25,6 +25,8 @@ class TenantError(ValueError):
 def add_tenant(db: Session, *, slug: str, name: str, host: str, centre_toml: str) -> Tenant:
     """A new municipality. Only the installation's operator (the national super-admin, holding the
     schema owner's credentials) can: the portal's own database role may read tenants, not write them."""
+    if db.get_bind().dialect.name == "sqlite":
+        raise TenantError("SQLite har kun én kommune: flere kommuner kræver PostgreSQL")
     slug, host, name = slug.strip().lower(), host.strip().lower(), name.strip()
     if not SLUG.match(slug):
         raise TenantError("kortnavnet må kun have små bogstaver, tal og bindestreg (3–40 tegn)")
@@ -91,3 +93,15 @@ class HostMap:
         if self._only is not None:
             return self._only
         return (self._by_host or {}).get(host.split(":", 1)[0].lower())
+
+
+def each_tenant(engine, default_centre: Centre):
+    """Run the loop body once for every tenant, inside that tenant (the jobs runner, the purge):
+    row-level security shows each pass its own municipality's rows only."""
+    from app.core.tenancy import use_tenant
+
+    with Session(engine) as db:
+        tenancies = all_tenancies(db, default_centre)
+    for tenancy in tenancies:
+        with use_tenant(tenancy):
+            yield tenancy
