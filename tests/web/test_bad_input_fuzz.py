@@ -56,7 +56,7 @@ from app.plans import service as plans
 from app.requests import flows as request_flows, service as requests_service
 from tests.factories.booking import make_booking, make_session
 from tests.factories.decisions import make_decision
-from tests.conftest import PG_URL, START, PortalClient
+from tests.conftest import PG_URL, START, PortalClient, app_role_url
 from tests.factories import PASSWORD, make_staff, sign_in_citizen, sign_in_staff
 from tests.factories.mitid import mitid_world
 
@@ -152,7 +152,8 @@ def world(tmp_path_factory, pg_engine):
         names = ", ".join(f'"{t.name}"' for t in house().metadata.sorted_tables)
         with pg_engine.begin() as conn:
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        url = PG_URL
+            conn.execute(text("INSERT INTO tenant (slug, name) VALUES ('standard', 'Standard')"))
+        url = app_role_url(PG_URL)  # as the app runs: a role row-level security binds
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'fuzz.db'}"
         engine = make_engine(url)

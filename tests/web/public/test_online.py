@@ -167,7 +167,7 @@ def test_a_relative_starts_the_course_for_relatives(client, db, clock):
 
 
 def test_self_start_is_off_when_the_centre_says_so(client, db, clock, app):
-    app.state.centre.raw["online_self_start"] = False
+    app.state.tenant_hosts.default_centre.raw["online_self_start"] = False
     try:
         load_courses(db, now=clock.now())
         _case, code, _req = request_flows.submit_request(
@@ -179,7 +179,7 @@ def test_self_start_is_off_when_the_centre_says_so(client, db, clock, app):
         assert client.get("/min-side/online").status_code == 404
         assert client.submit("/min-side/online/start").status_code == 404
     finally:
-        app.state.centre.raw["online_self_start"] = True
+        app.state.tenant_hosts.default_centre.raw["online_self_start"] = True
 
 
 def test_the_diary_day_week_and_chart(client, db, clock):
