@@ -64,7 +64,17 @@ def cmd_serve(args) -> int:
     # spawns the workers (each imports worker_app), restarts one that dies and stops all on SIGTERM.
     # Nothing a request relies on lives in a worker's memory (sessions, CSRF bindings, throttles and
     # locks are rows; see README "Several workers"), so any worker can answer any request.
-    uvicorn.run("app.__main__:worker_app", factory=True, workers=args.workers, **options)
+    import socket
+
+    from uvicorn.supervisors import Multiprocess
+    config = uvicorn.Config("app.__main__:worker_app", factory=True, workers=args.workers, **options)
+    listener = config.bind_socket()
+    # uvicorn binds this socket with protocol 0, so asyncio does not set TCP_NODELAY on the
+    # connections the workers accept (it does on the sockets of the one-process server): a response
+    # written in two parts then waits ≈ 40 ms for the client's delayed ACK. Set on the listening
+    # socket, Linux gives it to every accepted connection.
+    listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    Multiprocess(config, sockets=[listener]).run()
     return 0
 
 
