@@ -23,22 +23,59 @@ def cmd_migrate(args) -> int:
     return 0
 
 
-def cmd_serve(args) -> int:
-    import uvicorn
-    from app.main import create_app
-    settings = get_settings()
-    _configure_logging(settings.log_level)
-    if args.migrate:
-        cmd_migrate(args)
-    application = create_app(settings)
+def _freeze_startup_objects() -> None:
     # Everything built at start-up (modules, templates, SQL statements) lives as long as the process:
     # moved out of the collector's reach, a full collection no longer walks it in the middle of a
     # request (a tail-latency spike under load).
     gc.collect()
     gc.freeze()
+
+
+def worker_app():
+    """The application of one worker of `serve --workers N` (N > 1): uvicorn imports this in each
+    worker process it starts, so every worker builds its own app (own engine and pool, own event
+    loop) from the same environment, and freezes what it built."""
+    settings = get_settings()
+    _configure_logging(settings.log_level)
+    from app.main import create_app
+    application = create_app(settings)
+    _freeze_startup_objects()
+    return application
+
+
+def cmd_serve(args) -> int:
+    import uvicorn
+    settings = get_settings()
+    _configure_logging(settings.log_level)
+    if args.workers < 1:
+        print("--workers skal være mindst 1.", file=sys.stderr)
+        return 2
+    if args.migrate:  # once, before any worker starts (workers never migrate)
+        cmd_migrate(args)
     # access_log off: uvicorn's lines carry client addresses; our middleware logs without them.
-    uvicorn.run(application, host=args.host, port=args.port, access_log=False,
-                proxy_headers=False, log_level=settings.log_level.lower())
+    options = dict(host=args.host, port=args.port, access_log=False, proxy_headers=False,
+                   log_level=settings.log_level.lower())
+    if args.workers == 1:
+        from app.main import create_app
+        application = create_app(settings)
+        _freeze_startup_objects()
+        uvicorn.run(application, **options)
+        return 0
+    # Several processes on one socket, each with its own app: uvicorn's supervisor binds the port,
+    # spawns the workers (each imports worker_app), restarts one that dies and stops all on SIGTERM.
+    # Nothing a request relies on lives in a worker's memory (sessions, CSRF bindings, throttles and
+    # locks are rows; see README "Several workers"), so any worker can answer any request.
+    import socket
+
+    from uvicorn.supervisors import Multiprocess
+    config = uvicorn.Config("app.__main__:worker_app", factory=True, workers=args.workers, **options)
+    listener = config.bind_socket()
+    # uvicorn binds this socket with protocol 0, so asyncio does not set TCP_NODELAY on the
+    # connections the workers accept (it does on the sockets of the one-process server): a response
+    # written in two parts then waits ≈ 40 ms for the client's delayed ACK. Set on the listening
+    # socket, Linux gives it to every accepted connection.
+    listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    Multiprocess(config, sockets=[listener]).run()
     return 0
 
 
@@ -101,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
     serve = sub.add_parser("serve", help="start the web server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1,
+                       help="worker processes on the one port (default 1); each has its own database pool")
     serve.add_argument("--no-migrate", dest="migrate", action="store_false", help="skip alembic upgrade")
     serve.set_defaults(func=cmd_serve)
 
