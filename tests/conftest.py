@@ -37,7 +37,7 @@ def app_role_url(url: str, role: str = APP_ROLE) -> str:
     return f"{scheme}://{role}@{rest.split('@', 1)[1]}"
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture(autouse=True, scope="session")
 def one_tenant():
     """Tests run for the first tenant unless they say otherwise (app.core.tenancy.use_tenant): the
     fallback a single-municipality process has. Requests still find theirs from the Host header."""

@@ -26,7 +26,7 @@ from app.cases import service
 from app.core.codes import _check_char
 from app.core.db import make_engine
 from app.house import house
-from tests.conftest import PG_URL, form_token
+from tests.conftest import PG_URL, app_role_url, form_token
 from tests.factories.ports import free_port
 from tests.factories.servers import wait_until_up
 
@@ -116,8 +116,9 @@ def _prepare(kind: str, tmp_path_factory) -> str:
     with engine.begin() as conn:  # the session's schema (tests/conftest.py pg_engine), emptied
         tables = ", ".join(f'"{t.name}"' for t in house().metadata.sorted_tables)
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        conn.execute(text("INSERT INTO tenant (slug, name) VALUES ('standard', 'Standard')"))
     engine.dispose()
-    return PG_URL
+    return app_role_url(PG_URL)  # as production runs: a role row-level security binds
 
 
 @pytest.fixture(scope="module", params=["sqlite"] + (["postgresql"] if PG_URL else []))

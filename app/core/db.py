@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import DateTime, event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection, Engine, Result
+from sqlalchemy.engine import Connection, Engine, Result, make_url
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, create_engine
 
@@ -77,11 +77,20 @@ def make_engine(url: str, *, echo: bool = False, immediate: bool = True) -> Engi
 
 
 def _pg_engine(url: str, *, echo: bool) -> Engine:
+    # `?prepare_threshold=none` in the URL: psycopg prepares no statement on the server. Needed behind
+    # pgbouncer < 1.21 in transaction mode, where two clients meet on one server connection and
+    # psycopg's _pg3_0 "already exists" there (tests/test_pgbouncer.py, README "pgbouncer").
+    parsed = make_url(url)
+    connect_args = {}
+    if "prepare_threshold" in parsed.query:
+        value = parsed.query["prepare_threshold"]
+        connect_args["prepare_threshold"] = None if value.lower() == "none" else int(value)
+        url = parsed.difference_update_query(["prepare_threshold"]).render_as_string(hide_password=False)
     # pool_pre_ping: a connection the server dropped (a restart, a failover) is replaced before
     # use; it costs a round trip per checkout, but after a restart no request fails on a stale one.
     # Reads run at READ COMMITTED (PostgreSQL's default, relied on by app.main's page_engine).
     return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW,
-                         isolation_level="READ COMMITTED")
+                         isolation_level="READ COMMITTED", connect_args=connect_args)
 
 
 # Requests hold at most Settings.db_concurrency sessions at once (app.core.deps.get_db), and each
