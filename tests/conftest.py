@@ -43,7 +43,7 @@ def one_tenant():
     fallback a single-municipality process has. Requests still find theirs from the Host header."""
     from app.core.tenancy import DEFAULT_TENANT_ID, Tenancy, set_fallback
     from app.core.config import load_centre
-    set_fallback(Tenancy(DEFAULT_TENANT_ID, "standard", load_centre(Settings().centre_file)))
+    set_fallback(Tenancy(DEFAULT_TENANT_ID, "standard", None, load_centre(Settings().centre_file)))
     yield
     set_fallback(None)
 
@@ -69,14 +69,21 @@ def pg_engine():
     engine.dispose()
 
 
+def empty_pg_database(pg_engine) -> str:
+    """The session's PostgreSQL schema emptied (its first tenant made again, as create_all makes it);
+    the URL the app connects with: the role row-level security binds."""
+    from app.core.tenancy import default_tenant_row_sql
+    tables = ", ".join(f'"{t.name}"' for t in house().metadata.sorted_tables)
+    with pg_engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        conn.execute(default_tenant_row_sql())
+    return app_role_url(PG_URL)
+
+
 @pytest.fixture
 def database_url(tmp_path, pg_engine) -> str:
     if pg_engine is not None:
-        tables = ", ".join(f'"{t.name}"' for t in house().metadata.sorted_tables)
-        with pg_engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-            conn.execute(text("INSERT INTO tenant (slug, name) VALUES ('standard', 'Standard')"))
-        return app_role_url(PG_URL)
+        return empty_pg_database(pg_engine)
     url = f"sqlite:///{tmp_path / 'test.db'}"
     engine = make_engine(url)
     house().metadata.create_all(engine)

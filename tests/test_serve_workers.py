@@ -19,14 +19,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import text
 from sqlmodel import Session
 
 from app.cases import service
 from app.core.codes import _check_char
 from app.core.db import make_engine
-from app.house import house
-from tests.conftest import PG_URL, app_role_url, form_token
+from tests.conftest import PG_URL, empty_pg_database, form_token
 from tests.factories.ports import free_port
 from tests.factories.servers import wait_until_up
 
@@ -108,24 +106,18 @@ def one_browser(src: httpx.Client, *others: httpx.Client) -> None:
         other.cookies.update(src.cookies)
 
 
-def _prepare(kind: str, tmp_path_factory) -> str:
+def _prepare(kind: str, tmp_path_factory, pg_engine=None) -> str:
     if kind == "sqlite":
         # An empty file: `serve` migrates it once, before the workers start.
         return f"sqlite:///{tmp_path_factory.mktemp('serve') / 'served.db'}"
-    engine = make_engine(PG_URL)
-    with engine.begin() as conn:  # the session's schema (tests/conftest.py pg_engine), emptied
-        tables = ", ".join(f'"{t.name}"' for t in house().metadata.sorted_tables)
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        conn.execute(text("INSERT INTO tenant (slug, name) VALUES ('standard', 'Standard')"))
-    engine.dispose()
-    return app_role_url(PG_URL)  # as production runs: a role row-level security binds
+    return empty_pg_database(pg_engine)
 
 
 @pytest.fixture(scope="module", params=["sqlite"] + (["postgresql"] if PG_URL else []))
 def served(request, tmp_path_factory):
-    if request.param == "postgresql":
-        request.getfixturevalue("pg_engine")  # the schema, as every PostgreSQL test has it
-    url = _prepare(request.param, tmp_path_factory)
+    # The session's schema, as every PostgreSQL test has it (tests/conftest.py pg_engine).
+    pg_engine = request.getfixturevalue("pg_engine") if request.param == "postgresql" else None
+    url = _prepare(request.param, tmp_path_factory, pg_engine)
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "APP_ENV": "test", "SECRET_KEY": "serve-workers-test",
            "LOG_LEVEL": "WARNING", "THROTTLE_PAUSE_SECONDS": "0",

@@ -31,6 +31,9 @@ from app.core.config import Centre
 
 GUC = "app.tenant"
 DEFAULT_TENANT_ID = 1  # the tenant a single-municipality installation (and every SQLite one) has
+# The transaction's tenant on PostgreSQL; NULL when unset ("" after a transaction that set it ended),
+# and `tenant_id = NULL` is never true.
+CURRENT_TENANT_PG = f"(NULLIF(current_setting('{GUC}', true), ''))::integer"
 
 
 class current_tenant_id_sql(FunctionElement):
@@ -42,8 +45,7 @@ class current_tenant_id_sql(FunctionElement):
 
 @compiles(current_tenant_id_sql, "postgresql")
 def _current_tenant_pg(element, compiler, **kw):
-    # NULL when unset ("" after a transaction that set it ended): NULL = tenant_id is never true.
-    return f"(NULLIF(current_setting('{GUC}', true), ''))::integer"
+    return CURRENT_TENANT_PG
 
 
 @compiles(current_tenant_id_sql)
@@ -64,7 +66,7 @@ class TenantOwned(SQLModel):
 def policy_sql(table: str) -> list[str]:
     """The row-level security of one tenant-owned table (PostgreSQL). Used by the migration and by
     create_all (tests, bench), so both build the same database."""
-    test = _current_tenant_pg(None, None)
+    test = CURRENT_TENANT_PG
     return [
         f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY',
         f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY',
@@ -74,14 +76,15 @@ def policy_sql(table: str) -> list[str]:
 
 
 def tenant_owned_tables(metadata) -> list[str]:
-    return [t.name for t in metadata.sorted_tables if "tenant_id" in t.c and t.name != "tenant"]
+    return [t.name for t in metadata.sorted_tables if "tenant_id" in t.c]
 
 
 @dataclass(frozen=True)
 class Tenancy:
-    """The tenant a unit of work runs for: its id and its centre's texts and facts."""
+    """The tenant a unit of work runs for: its id, its host name and its centre's texts and facts."""
     id: int
     slug: str
+    host: str | None
     centre: Centre
 
 

@@ -15,7 +15,6 @@ def cmd_jobs(args) -> int:
     from app.main import create_app
     from app.notify.config import current
     from app.notify.runner import run_once, worker_name
-    from app.core.config import load_centre
     from app.tenants.service import each_tenant
 
     settings = get_settings()
@@ -24,7 +23,7 @@ def cmd_jobs(args) -> int:
     # configured exactly as the web workers see it.
     app = create_app(settings)
     engine, clock, config = app.state.engine, app.state.clock, current()
-    default_centre = load_centre(settings.centre_file)
+    default_centre = app.state.tenant_hosts.default_centre  # the installation's CENTRE_FILE, read once
     stop = threading.Event()
     # SIGTERM (systemd, docker stop) and Ctrl-C finish the current pass, then exit.
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)}

@@ -12,7 +12,6 @@ from app.core.db import make_engine, transaction
 def purge(settings: Settings, clock: Clock, out=sys.stdout) -> dict[str, int]:
     from app.house import house
     from app.retention.service import PurgeContext, run_purge
-
     from app.tenants.service import each_tenant
 
     plan = house()  # every table known (cascades), every domain's rules and holds

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from app.core.config import Centre, centre_from_toml
-from app.core.tenancy import Tenancy
+from app.core.tenancy import Tenancy, use_tenant
 from app.tenants.models import Tenant
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$")
@@ -48,7 +48,7 @@ def add_tenant(db: Session, *, slug: str, name: str, host: str, centre_toml: str
 
 def tenancy_of(tenant: Tenant, default_centre: Centre) -> Tenancy:
     centre = centre_from_toml(tenant.centre_toml) if tenant.centre_toml else default_centre
-    return Tenancy(id=tenant.id, slug=tenant.slug, centre=centre)
+    return Tenancy(id=tenant.id, slug=tenant.slug, host=tenant.host, centre=centre)
 
 
 def all_tenancies(db: Session, default_centre: Centre) -> list[Tenancy]:
@@ -84,9 +84,9 @@ class HostMap:
         return self._by_host is None or time.monotonic() - self._read_at > self.ttl
 
     def refresh(self, db: Session) -> None:
-        tenants = list(db.exec(select(Tenant).order_by(Tenant.id)).scalars())
-        self._by_host = {t.host: tenancy_of(t, self.default_centre) for t in tenants if t.host}
-        self._only = tenancy_of(tenants[0], self.default_centre) if len(tenants) == 1 else None
+        tenancies = all_tenancies(db, self.default_centre)
+        self._by_host = {t.host: t for t in tenancies if t.host}
+        self._only = tenancies[0] if len(tenancies) == 1 else None
         self._read_at = time.monotonic()
 
     def find(self, host: str) -> Tenancy | None:
@@ -98,8 +98,6 @@ class HostMap:
 def each_tenant(engine, default_centre: Centre):
     """Run the loop body once for every tenant, inside that tenant (the jobs runner, the purge):
     row-level security shows each pass its own municipality's rows only."""
-    from app.core.tenancy import use_tenant
-
     with Session(engine) as db:
         tenancies = all_tenancies(db, default_centre)
     for tenancy in tenancies:

@@ -35,7 +35,7 @@ from urllib.parse import quote, quote_from_bytes
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings as hsettings, strategies as st
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
-from sqlalchemy import delete, event, select, text
+from sqlalchemy import delete, event, select
 from sqlmodel import Session
 
 import app as app_package
@@ -56,7 +56,7 @@ from app.plans import service as plans
 from app.requests import flows as request_flows, service as requests_service
 from tests.factories.booking import make_booking, make_session
 from tests.factories.decisions import make_decision
-from tests.conftest import PG_URL, START, PortalClient, app_role_url
+from tests.conftest import START, PortalClient, empty_pg_database
 from tests.factories import PASSWORD, make_staff, sign_in_citizen, sign_in_staff
 from tests.factories.mitid import mitid_world
 
@@ -149,11 +149,7 @@ class World:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory, pg_engine):
     if pg_engine is not None:
-        names = ", ".join(f'"{t.name}"' for t in house().metadata.sorted_tables)
-        with pg_engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-            conn.execute(text("INSERT INTO tenant (slug, name) VALUES ('standard', 'Standard')"))
-        url = app_role_url(PG_URL)  # as the app runs: a role row-level security binds
+        url = empty_pg_database(pg_engine)
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'fuzz.db'}"
         engine = make_engine(url)
