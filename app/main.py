@@ -18,7 +18,7 @@ from app.core.config import Settings, get_settings, load_centre
 from app.core.tenancy import CurrentCentre
 from app.tenants.middleware import TenantMiddleware
 from app.tenants.service import HostMap
-from app.core.db import READ_ONLY, make_engine
+from app.core.db import READ_ONLY, make_async_page_engine, make_engine
 from app.core.csrf import CsrfFailed, verify_csrf
 from app.core.deps import DbSlots
 from app.core.errors import NotFound
@@ -144,6 +144,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     # transaction on PostgreSQL too: the tenant is set per transaction (SET LOCAL), and outside one
     # row-level security would show them nothing.
     app.state.page_engine = app.state.read_only_engine
+    app.state.async_page_engine = make_async_page_engine(settings.database_url)  # None on SQLite
     app.state.db_slots = DbSlots(settings.db_concurrency)
     app.state.signer = Signer(settings.secret_key)
     app.state.templates = build_environments(settings, centre, house.staff_menu, house.label_enums)

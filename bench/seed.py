@@ -35,12 +35,13 @@ from app.booking import service as booking  # noqa: E402
 from app.cases import service as cases  # noqa: E402
 from app.core import sessions, throttle  # noqa: E402
 from app.core.clock import Clock  # noqa: E402
-from app.core.config import Settings  # noqa: E402
+from app.core.config import Settings, load_centre  # noqa: E402
 from app.core.db import make_engine, transaction  # noqa: E402
 from app.cases.citizen_session import CITIZEN_COOKIE  # noqa: E402
 from app.staff.session import STAFF_COOKIE  # noqa: E402
 from app.core.migrate import upgrade  # noqa: E402
 from app.core.security import Signer  # noqa: E402
+from app.core.tenancy import Tenancy, set_fallback, use_tenant  # noqa: E402
 from app.core.web import CSRF_COOKIE  # noqa: E402
 from app.demo import load_demo  # noqa: E402
 from app.messages import service as messages  # noqa: E402
@@ -50,6 +51,8 @@ from app.requests import service as requests  # noqa: E402
 from app.requests.models import TreatmentRequest  # noqa: E402
 from app.staff import service as staff_service  # noqa: E402
 from app.staff.models import StaffUser  # noqa: E402
+from app.tenants.cli import grant_sql  # noqa: E402
+from app.tenants.service import tenancy_by_slug  # noqa: E402
 
 BENCH_SECRET = "bench-speed-secret-not-for-production"
 COUNSELLOR = ("behandler", "demo-behandler-2026")  # from app/demo.py
@@ -57,6 +60,34 @@ COUNSELLOR = ("behandler", "demo-behandler-2026")  # from app/demo.py
 EXPLICIT_ID_TABLES = ("citizen_case", "discharge", "counselling_session")
 # Of every ten requests: closed, visitation, visitation, offered; the rest keep the generator's status.
 STATUS_BY_LAST_DIGIT = {0: "closed", 1: "visitation", 2: "visitation", 3: "offered"}
+
+
+# The server and the sign-ins connect as a role that owns no table (as in production and in the
+# tests), so row-level security binds them; the schema owner only seeds.
+APP_ROLE = "rp_bench_app"
+
+
+def for_first_tenant(url: str) -> None:
+    """This process works for the first municipality (the bench measures one; app.core.tenancy)."""
+    engine = make_engine(url)
+    with Session(engine) as db:
+        set_fallback(tenancy_by_slug(db, "standard", load_centre(Settings().centre_file)))
+    engine.dispose()
+
+
+def app_role_url(owner_url: str) -> str:
+    """The URL the server uses: on PostgreSQL the owner's with APP_ROLE, which gets the portal's grants."""
+    if owner_url.startswith("sqlite"):
+        return owner_url
+    engine = make_engine(owner_url)
+    with engine.begin() as conn:
+        if not conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": APP_ROLE}).first():
+            conn.execute(text(f"CREATE ROLE {APP_ROLE} LOGIN"))
+        for sql in grant_sql(APP_ROLE):
+            conn.execute(text(sql))
+    engine.dispose()
+    scheme, rest = owner_url.split("://", 1)
+    return f"{scheme}://{APP_ROLE}@{rest.split('@', 1)[1]}"
 
 
 def reset(url: str) -> None:
@@ -72,11 +103,11 @@ def reset(url: str) -> None:
     engine.dispose()
 
 
-def vary_and_talk(engine, n_cases: int, now, seed: int = 11) -> dict[str, int]:
+def vary_and_talk(engine, case_ids: range, now, seed: int = 11) -> dict[str, int]:
     """Request statuses in every state, and message threads on a third of the cases (some unread)."""
     rng = random.Random(seed)
     rows = []
-    for case_id in range(1, n_cases + 1):
+    for case_id in case_ids:
         if rng.random() >= 1 / 3:
             continue
         at = now - timedelta(days=rng.randint(0, 300), minutes=rng.randint(0, 600))
@@ -90,7 +121,9 @@ def vary_and_talk(engine, n_cases: int, now, seed: int = 11) -> dict[str, int]:
     with engine.begin() as conn:
         for digit, status in STATUS_BY_LAST_DIGIT.items():
             # Portable modulo: SQLite and PostgreSQL both have %.
-            conn.execute(update(TreatmentRequest).where(text(f"case_id % 10 = {digit}")).values(status=status))
+            conn.execute(update(TreatmentRequest).where(text(f"case_id % 10 = {digit}"),
+                                                        TreatmentRequest.case_id.between(case_ids.start, case_ids.stop - 1))
+                         .values(status=status))
         conn.execute(Message.__table__.insert(), rows)
     return {"case_message": len(rows)}
 
@@ -130,6 +163,7 @@ def citizen_case(db: Session, now) -> str:
 
 def make_sessions(url: str, secret: str = BENCH_SECRET) -> dict[str, str]:
     """Sign in one citizen (by code) and one counsellor (password and second factor), as the app does."""
+    for_first_tenant(url)
     engine = make_engine(url)
     now = Clock().now()
     signer = Signer(secret)
@@ -156,13 +190,35 @@ def make_sessions(url: str, secret: str = BENCH_SECRET) -> dict[str, str]:
     }
 
 
-def seed(url: str, n_cases: int) -> dict[str, int]:
+def more_tenants(engine, n_tenants: int, n_cases: int, now, counts: dict[str, int]) -> dict[str, int]:
+    """Municipalities 2..n_tenants with n_cases cases each (blocks of ids), so that the measured one
+    (the first, answering at 127.0.0.1) is one among many (issue 20)."""
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE tenant SET host = '127.0.0.1' WHERE id = 1"))
+        ids = [conn.execute(text("INSERT INTO tenant (slug, name, host) VALUES (:slug, :name, :host) RETURNING id"),
+                            {"slug": f"kommune-{k}", "name": f"Kommune {k}", "host": f"kommune-{k}.bench.invalid"}
+                            ).scalar_one() for k in range(2, n_tenants + 1)]
+    centre = load_centre(Settings().centre_file)
+    for k, tenant_id in enumerate(ids, start=1):
+        first = k * n_cases + 1
+        with use_tenant(Tenancy(tenant_id, f"kommune-{k + 1}", None, centre)):
+            more = generate(engine, n_cases, seed=7 + k, now=now, years=1, first_id=first)
+            more |= vary_and_talk(engine, range(first, first + n_cases), now, seed=11 + k)
+        counts = {name: counts.get(name, 0) + more.get(name, 0) for name in counts.keys() | more.keys()}
+        print(f"  municipality {k + 1} of {n_tenants}: {n_cases:,} cases", flush=True)
+    return counts
+
+
+def seed(url: str, n_cases: int, tenants: int = 1) -> dict[str, int]:
     reset(url)
     upgrade(url)
+    for_first_tenant(url)
     engine = make_engine(url)
     now = Clock().now()
     counts = generate(engine, n_cases, now=now, years=1)
-    counts |= vary_and_talk(engine, n_cases, now)
+    counts |= vary_and_talk(engine, range(1, n_cases + 1), now)
+    if tenants > 1:
+        counts = more_tenants(engine, tenants, n_cases, now, counts)
     fix_sequences(engine)
     engine.dispose()
     for line in load_demo(Settings(database_url=url)):
@@ -184,7 +240,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sqlite", default="var/bench_speed.db", help="SQLite file (default var/bench_speed.db)")
     parser.add_argument("--pg", help="PostgreSQL URL instead (its public schema is dropped and rebuilt!)")
-    parser.add_argument("--cases", type=int, default=10_000)
+    parser.add_argument("--cases", type=int, default=10_000, help="per municipality")
+    parser.add_argument("--tenants", type=int, default=1, help="municipalities (PostgreSQL); the first is measured")
     parser.add_argument("--out", default="var/bench_speed.json", help="where the cookies are written")
     parser.add_argument("--secret", default=BENCH_SECRET, help="SECRET_KEY the server will run with")
     parser.add_argument("--sessions-only", action="store_true", help="only sign in again (fresh cookies)")
@@ -192,10 +249,10 @@ def main() -> None:
     url = args.pg or f"sqlite:///{args.sqlite}"
     if not args.sessions_only:
         t0 = time.perf_counter()
-        counts = seed(url, args.cases)
+        counts = seed(url, args.cases, args.tenants)
         print(f"seeded {url.split('@')[-1]} in {time.perf_counter() - t0:.1f} s: "
               + ", ".join(f"{k} {v:,}" for k, v in counts.items() if v))
-    info = write_cookies(Path(args.out), url, args.secret)
+    info = write_cookies(Path(args.out), app_role_url(url), args.secret)
     print(f"cookies written to {args.out} (SECRET_KEY={args.secret}):")
     for who, cookie in info["cookies"].items():
         print(f"  {who:9s} Cookie: {cookie}")

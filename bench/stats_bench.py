@@ -52,10 +52,11 @@ def _cpr(rng: random.Random, received: datetime) -> str:
     return f"{born.day:02d}{born.month:02d}{yy:02d}-{seventh}{rng.randint(0, 999):03d}"
 
 
-def generate(engine, n_cases: int, seed: int = 7, *, now: datetime = NOW, years: int = YEARS) -> dict[str, int]:
-    """Bulk-insert n_cases cases arriving evenly over the `years` before `now` (ids 1..n_cases).
+def generate(engine, n_cases: int, seed: int = 7, *, now: datetime = NOW, years: int = YEARS,
+             first_id: int = 1) -> dict[str, int]:
+    """Bulk-insert n_cases cases arriving evenly over the `years` before `now` (ids first_id.. on).
 
-    Also used by bench/seed.py (the server-speed data set)."""
+    Also used by bench/seed.py (the server-speed data set; one block of ids per municipality)."""
     NOW = now  # noqa: N806  (the rows below are dated relative to it)
     rng = random.Random(seed)
     start = NOW - timedelta(days=365 * years)
@@ -66,13 +67,14 @@ def generate(engine, n_cases: int, seed: int = 7, *, now: datetime = NOW, years:
               "appointment": Appointment.__table__, "complaint": Complaint.__table__,
               "discharge": Discharge.__table__, "treatment_plan": TreatmentPlan.__table__,
               "follow_up": FollowUp.__table__}
-    discharge_id = 0
+    discharge_id = first_id - 1  # fewer discharges than cases: the blocks of ids never meet
+    last_id = first_id + n_cases - 1
     with engine.begin() as conn:
-        for first in range(1, n_cases + 1, CHUNK):
+        for first in range(first_id, last_id + 1, CHUNK):
             rows = {k: [] for k in tables}
             # Cases arrive in time order, as they do in a live system (ids follow arrival).
-            ids = range(first, min(first + CHUNK, n_cases + 1))
-            arrivals = sorted(start + timedelta(seconds=(i - 1 + rng.random()) * span / n_cases) for i in ids)
+            ids = range(first, min(first + CHUNK, last_id + 1))
+            arrivals = sorted(start + timedelta(seconds=(i - first_id + rng.random()) * span / n_cases) for i in ids)
             for case_id, received in zip(ids, arrivals):
                 anonymous = rng.random() < 0.5
                 area = rng.choices(("alcohol", "drugs", "medicine"), (55, 40, 5))[0]
@@ -126,15 +128,15 @@ def generate(engine, n_cases: int, seed: int = 7, *, now: datetime = NOW, years:
                 if rows[name]:
                     conn.execute(table.insert(), rows[name])
                     counts[name] += len(rows[name])
-        counts |= _counselling(conn, rng, start, n_cases, NOW)
+        counts |= _counselling(conn, rng, start, range(first_id, last_id + 1), NOW)
     return counts
 
 
-def _counselling(conn, rng, start, n_cases, NOW) -> dict[str, int]:  # noqa: N803
+def _counselling(conn, rng, start, case_ids: range, NOW) -> dict[str, int]:  # noqa: N803
     """Weekly Åben Rådgivning over the period, 8 places each, filled from random cases."""
     sessions, bookings = [], []
     day = start.date()
-    sid = 0
+    sid = case_ids.start - 1  # fewer sessions than cases: the blocks of ids never meet
     while day <= NOW.date():
         sid += 1
         at = datetime(day.year, day.month, day.day, 14, tzinfo=timezone.utc)
@@ -142,9 +144,9 @@ def _counselling(conn, rng, start, n_cases, NOW) -> dict[str, int]:  # noqa: N80
         sessions.append(dict(id=sid, day=day, starts_at=at, ends_at=at + timedelta(hours=2), place="Sundhedscentret",
                              capacity=8, booked=used, relatives_only=False, video=False, status="open",
                              cancel_reason="", created_at=at))
-        for i in range(used):
+        for i, case_id in enumerate(rng.sample(case_ids, used)):  # a case books a session once
             status = "booked" if at > NOW else rng.choice(("attended",) * 5 + ("no_show",))
-            bookings.append(dict(session_id=sid, case_id=rng.randint(1, n_cases), uid=f"bench-{sid}-{i}", sequence=0,
+            bookings.append(dict(session_id=sid, case_id=case_id, uid=f"bench-{sid}-{i}", sequence=0,
                                  as_relative=rng.random() < 0.15, video=False, walk_in=rng.random() < 0.1,
                                  status=status, created_at=at, changed_at=at))
         day += timedelta(days=7)
@@ -153,7 +155,7 @@ def _counselling(conn, rng, start, n_cases, NOW) -> dict[str, int]:  # noqa: N80
     return {"counselling_session": len(sessions), "counselling_booking": len(bookings)}
 
 
-def time_page(url: str, runs: int) -> dict[str, float]:
+def time_page(url: str, runs: int, base_url: str = "http://testserver") -> dict[str, float]:
     from app.main import create_app
     from sqlmodel import Session
     from tests.conftest import PortalClient
@@ -164,7 +166,7 @@ def time_page(url: str, runs: int) -> dict[str, float]:
     with Session(app.state.engine, expire_on_commit=False) as db:
         user = make_staff(db, role="leader", username=f"bench-leader-{time.time_ns()}", first_name="Lone", now=NOW)
     results = {}
-    with PortalClient(app, base_url="http://testserver") as client:
+    with PortalClient(app, base_url=base_url) as client:
         sign_in_staff(client, user)
         for label, path in (("page, last 12 months", "/personale/statistik"),
                             ("page, 10 years", "/personale/statistik?fra=23.11.2016&til=23.11.2026"),

@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import DateTime, event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine, Result, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, create_engine
 
@@ -65,18 +66,31 @@ def make_engine(url: str, *, echo: bool = False, immediate: bool = True) -> Engi
             conn.connection.driver_connection.execute(f"BEGIN {mode}")
 
         return engine
-    engine = _pg_engine(url, echo=echo)
-
-    @event.listens_for(engine, "begin")
-    def _tell_tenant(conn):
-        # Row-level security separates the municipalities (app.core.tenancy): each transaction
-        # names its tenant with SET LOCAL, so a pooled connection (or pgbouncer's) carries nothing over.
-        tell_database(conn.connection.driver_connection)
-
+    url, options = _pg_options(url)
+    engine = create_engine(url, echo=echo, **options)
+    event.listen(engine, "begin", _tell_tenant)
     return engine
 
 
-def _pg_engine(url: str, *, echo: bool) -> Engine:
+def make_async_page_engine(url: str) -> AsyncEngine | None:
+    """PostgreSQL's read path (app.core.read_path): the same database through psycopg's async
+    connection, so a page's queries wait on the event loop instead of holding a worker thread.
+    None on SQLite, whose reads are in-process calls that never wait."""
+    if url.startswith("sqlite"):
+        return None
+    url, options = _pg_options(url)
+    engine = create_async_engine(url, **options).execution_options(**READ_ONLY)
+    event.listen(engine.sync_engine, "begin", _tell_tenant)
+    return engine
+
+
+def _tell_tenant(conn: Connection) -> None:
+    # Row-level security separates the municipalities (app.core.tenancy): each transaction
+    # names its tenant with SET LOCAL, so a pooled connection (or pgbouncer's) carries nothing over.
+    tell_database(conn.connection.dbapi_connection)
+
+
+def _pg_options(url: str) -> tuple[str, dict]:
     # `?prepare_threshold=none` in the URL: psycopg prepares no statement on the server. Needed behind
     # pgbouncer < 1.21 in transaction mode, where two clients meet on one server connection and
     # psycopg's _pg3_0 "already exists" there (tests/test_pgbouncer.py, README "pgbouncer").
@@ -89,8 +103,8 @@ def _pg_engine(url: str, *, echo: bool) -> Engine:
     # pool_pre_ping: a connection the server dropped (a restart, a failover) is replaced before
     # use; it costs a round trip per checkout, but after a restart no request fails on a stale one.
     # Reads run at READ COMMITTED (PostgreSQL's default, relied on by app.main's page_engine).
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW,
-                         isolation_level="READ COMMITTED", connect_args=connect_args)
+    return url, dict(pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW,
+                     isolation_level="READ COMMITTED", connect_args=connect_args)
 
 
 # Requests hold at most Settings.db_concurrency sessions at once (app.core.deps.get_db), and each

@@ -131,11 +131,16 @@ class CurrentCentre:
         return getattr(tenancy.centre if tenancy is not None else self._default, name)
 
 
-def tell_database(driver_connection) -> None:
-    """SET LOCAL the transaction's tenant on a PostgreSQL driver connection (called as it begins)."""
+def tell_database(dbapi_connection) -> None:
+    """SET LOCAL the transaction's tenant on a PostgreSQL DBAPI connection (called as it begins;
+    psycopg's own or SQLAlchemy's adapter of its async connection, whose cursor waits on the loop)."""
     tenant_id = current_tenant_id()
     if tenant_id is not None:
-        driver_connection.execute("SELECT set_config(%s, %s, true)", (GUC, str(tenant_id)))
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("SELECT set_config(%s, %s, true)", (GUC, str(tenant_id)))
+        finally:
+            cursor.close()
 
 
 def default_tenant_row_sql():

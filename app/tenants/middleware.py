@@ -3,6 +3,8 @@ an unknown host's answer carries the baseline headers too)."""
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -27,17 +29,27 @@ class TenantMiddleware:
         self.engine = engine
         self.hosts = hosts
         self.error_page = error_page
+        self._refreshing = asyncio.Lock()
 
     def _refresh(self) -> None:
         with Session(self.engine) as db:
             self.hosts.refresh(db)
 
+    async def _fresh_hosts(self) -> None:
+        """One read of the tenant table per ttl, not one per request arriving as the map turns stale
+        (a burst would queue that many reads in the thread pool). While it runs, requests use the map
+        they have; the very first requests, with none, wait for it."""
+        if not self.hosts.stale() or (self._refreshing.locked() and self.hosts.ready()):
+            return
+        async with self._refreshing:
+            if self.hosts.stale():
+                await run_in_threadpool(self._refresh)
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(NO_TENANT):
             await self.app(scope, receive, send)
             return
-        if self.hosts.stale():
-            await run_in_threadpool(self._refresh)
+        await self._fresh_hosts()
         tenancy = self.hosts.find(_host(scope))
         if tenancy is None:  # a host name no municipality uses: nothing of anyone's is reachable
             await self.error_page(scope, 404)(scope, receive, send)

@@ -80,6 +80,10 @@ class HostMap:
     _only: Tenancy | None = None
     _read_at: float = 0.0
 
+    def ready(self) -> bool:
+        """It has been read at least once (it may be stale)."""
+        return self._by_host is not None
+
     def stale(self) -> bool:
         return self._by_host is None or time.monotonic() - self._read_at > self.ttl
 

@@ -70,3 +70,12 @@ def sign_in_citizen(client, code) -> None:
     response = client.submit("/status", {"code": code.display})
     assert response.status_code == 303, response.text
     assert response.headers["location"] == "/min-side"
+
+
+def app_engines(app) -> list:
+    """Every engine the app queries through: the request engine and, on PostgreSQL, the read path's
+    async engine (its sync face, where SQLAlchemy's events fire). A statement counter listens on all."""
+    engines = [app.state.engine]
+    if app.state.async_page_engine is not None:
+        engines.append(app.state.async_page_engine.sync_engine)
+    return engines

@@ -2,13 +2,15 @@
 of the worker, and on SQLite a write can wait for a write lock held by a request that needs this very
 loop to finish (bench/crash.py found /behandling/send stalled that way). Async routes hand it to worker
 threads. The one exception is by design: a read-only page (a signed-in citizen page, the list of Åben
-Rådgivning sessions) on SQLite reads on the loop (a WAL read never waits) and hands its bookkeeping
-writes to a worker thread (app.core.read_path.read_page, app.cases.citizen_session.citizen_page)."""
+Rådgivning sessions) reads on the loop: on SQLite because a WAL read never waits (its bookkeeping writes
+go to a worker thread), on PostgreSQL through psycopg's async connection, whose queries wait on the loop
+without blocking it (app.core.read_path.read_page, app.cases.citizen_session.citizen_page)."""
 
 from __future__ import annotations
 
 import asyncio
 
+import psycopg
 import pytest
 from sqlalchemy import event
 
@@ -24,17 +26,18 @@ from tests.factories import make_case, sign_in_citizen
 from tests.factories.signed_in_pages import SIGNED_IN_PAGES, open_signed_in
 
 
+def on_loop_now() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 @pytest.fixture
 def on_loop(app) -> list[str]:
     """The SQL statements that ran in a thread with a running event loop."""
     seen: list[str] = []
-
-    def on_loop_now() -> bool:
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            return False
-        return True
 
     def check(conn, cursor, statement, parameters, context, executemany):
         if on_loop_now():
@@ -53,6 +56,29 @@ def on_loop(app) -> list[str]:
     yield seen
     event.remove(app.state.engine, "before_cursor_execute", check)
     event.remove(app.state.engine, "begin", began)
+
+
+@pytest.fixture
+def async_reads(app) -> list[tuple[str, bool]]:
+    """PostgreSQL: the read path's statements, each with whether it went through psycopg's async
+    connection from the event loop's own thread (awaited there, not run in a worker thread)."""
+    seen: list[tuple[str, bool]] = []
+    if app.state.async_page_engine is None:
+        yield seen
+        return
+    engine = app.state.async_page_engine.sync_engine
+
+    def check(conn, cursor, statement, parameters, context, executemany):
+        awaited = on_loop_now() and isinstance(conn.connection.driver_connection, psycopg.AsyncConnection)
+        seen.append((statement.split()[0].upper(), awaited))
+
+    event.listen(engine, "before_cursor_execute", check)
+    yield seen
+    event.remove(engine, "before_cursor_execute", check)
+
+
+def reads_awaited_on_the_loop(async_reads) -> bool:
+    return bool(async_reads) and all(awaited for _, awaited in async_reads)
 
 
 def test_sending_a_treatment_request_queries_off_the_event_loop(client, on_loop):
@@ -75,7 +101,8 @@ def test_booking_queries_off_the_event_loop(client, db, clock, on_loop):
     assert on_loop == []
 
 
-def test_min_side_never_writes_on_the_event_loop_and_its_writes_still_happen(client, db, clock, settings, on_loop):
+def test_min_side_never_writes_on_the_event_loop_and_its_writes_still_happen(client, db, clock, settings, on_loop,
+                                                                            async_reads):
     case, code = make_case(db, now=clock.now())
     sign_in_citizen(client, code)
     session_id = db.exec(select(WebSession.id).where(WebSession.case_id == case.id)).one()
@@ -90,9 +117,11 @@ def test_min_side_never_writes_on_the_event_loop_and_its_writes_still_happen(cli
     assert not [s for s in on_loop if s.startswith(("UPDATE", "INSERT", "DELETE", "BEGIN IMMEDIATE"))], on_loop
     if db.get_bind().dialect.name == "sqlite":
         assert "SELECT" in on_loop  # the reads did run here: no thread-pool crossing
+    else:
+        assert reads_awaited_on_the_loop(async_reads), async_reads  # the writes too: they await a lock
 
 
-def test_the_session_list_reads_on_the_loop_only_on_sqlite_and_never_writes(client, db, clock, on_loop):
+def test_the_session_list_reads_on_the_loop_and_never_writes_there_on_sqlite(client, db, clock, on_loop, async_reads):
     make_session(db, now=clock.now())
     response = client.get("/raadgivning")
     assert response.status_code == 200 and "Ledige pladser" in response.text
@@ -100,12 +129,13 @@ def test_the_session_list_reads_on_the_loop_only_on_sqlite_and_never_writes(clie
     if db.get_bind().dialect.name == "sqlite":
         assert on_loop == ["BEGIN DEFERRED", "SELECT"]  # one read, here: no thread-pool crossing
     else:
-        assert on_loop == []  # every query is a network round trip: a worker thread's
+        # Every query is a network round trip: awaited on the loop through the async driver.
+        assert on_loop == [] and reads_awaited_on_the_loop(async_reads), async_reads
 
 
 # The plan pages were the first written this way; every signed-in page now is (tests/signed_in_pages.py).
 @pytest.mark.parametrize("page", list(SIGNED_IN_PAGES))
-def test_every_signed_in_page_reads_as_min_side_does(client, db, clock, on_loop, page):
+def test_every_signed_in_page_reads_as_min_side_does(client, db, clock, on_loop, async_reads, page):
     path = open_signed_in(client, db, clock, page)
     on_loop.clear()
     assert client.get(path).status_code == 200
@@ -113,7 +143,7 @@ def test_every_signed_in_page_reads_as_min_side_does(client, db, clock, on_loop,
         # A deferred BEGIN (a WAL read never waits), then reads only: never the write lock here.
         assert on_loop[0] == "BEGIN DEFERRED" and on_loop[1:] and all(s == "SELECT" for s in on_loop[1:]), on_loop
     else:
-        assert on_loop == []
+        assert on_loop == [] and reads_awaited_on_the_loop(async_reads), async_reads
 
 
 def test_signed_in_get_pages_are_citizen_pages(app):

@@ -13,7 +13,7 @@ from app.cases.models import CitizenCase
 from app.demo import load_demo
 from app.messages import service as messages
 from app.requests.service import add_request
-from tests.factories import make_case, make_staff, sign_in_citizen
+from tests.factories import app_engines, make_case, make_staff, sign_in_citizen
 
 
 @pytest.fixture
@@ -23,9 +23,11 @@ def statements(app) -> list[str]:
     def count(conn, cursor, statement, parameters, context, executemany):
         seen.append(statement)
 
-    event.listen(app.state.engine, "before_cursor_execute", count)
+    for engine in app_engines(app):
+        event.listen(engine, "before_cursor_execute", count)
     yield seen
-    event.remove(app.state.engine, "before_cursor_execute", count)
+    for engine in app_engines(app):
+        event.remove(engine, "before_cursor_execute", count)
 
 
 def test_min_side_for_a_new_request_runs_a_handful_of_statements(client, db, clock, statements):

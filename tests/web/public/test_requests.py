@@ -10,7 +10,7 @@ from app.cases.models import CitizenCase
 from app.core.models import WebSession
 from app.messages.models import Message
 from app.requests.models import TreatmentRequest
-from tests.factories import make_case, make_staff, sign_in_citizen, sign_in_staff
+from tests.factories import app_engines, make_case, make_staff, sign_in_citizen, sign_in_staff
 
 STEP1 = {"age": "30_plus", "area": "alcohol", "for_whom": "self", "anonymity": "anonymous"}
 
@@ -205,7 +205,8 @@ def test_reading_a_thread_with_nothing_unread_writes_nothing(app, client, db, cl
         if statement.lstrip().upper().startswith(("UPDATE CASE_MESSAGE", "UPDATE \"CASE_MESSAGE\"")):
             writes.append(statement)
 
-    event.listen(app.state.engine, "before_cursor_execute", seen)
+    for engine in app_engines(app):
+        event.listen(engine, "before_cursor_execute", seen)
     try:
         assert "Hej" in client.get("/min-side/beskeder").text
         assert writes == []
@@ -214,7 +215,8 @@ def test_reading_a_thread_with_nothing_unread_writes_nothing(app, client, db, cl
         assert "Nyt" in client.get("/min-side/beskeder").text
         assert len(writes) == 1  # the unread one is marked read
     finally:
-        event.remove(app.state.engine, "before_cursor_execute", seen)
+        for engine in app_engines(app):
+            event.remove(engine, "before_cursor_execute", seen)
 
 
 def test_free_choice_waives_the_deadline(client, db):
