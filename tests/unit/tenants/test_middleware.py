@@ -45,7 +45,10 @@ def run_requests(middleware: TenantMiddleware, n: int, hosts: CountingHostMap) -
         hosts.release.set()
         await asyncio.gather(*tasks)
 
-    asyncio.run(burst())
+    # On a thread of its own: an earlier test (Playwright's sync API) may leave a loop running on this one.
+    runner = threading.Thread(target=asyncio.run, args=(burst(),))
+    runner.start()
+    runner.join(10)
     return seen
 
 
