@@ -51,7 +51,7 @@ from app.requests import service as requests  # noqa: E402
 from app.requests.models import TreatmentRequest  # noqa: E402
 from app.staff import service as staff_service  # noqa: E402
 from app.staff.models import StaffUser  # noqa: E402
-from app.tenants.cli import grant_sql  # noqa: E402
+from app.tenants.cli import ensure_portal_role, role_url  # noqa: E402
 from app.tenants.service import tenancy_by_slug  # noqa: E402
 
 BENCH_SECRET = "bench-speed-secret-not-for-production"
@@ -81,13 +81,9 @@ def app_role_url(owner_url: str) -> str:
         return owner_url
     engine = make_engine(owner_url)
     with engine.begin() as conn:
-        if not conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": APP_ROLE}).first():
-            conn.execute(text(f"CREATE ROLE {APP_ROLE} LOGIN"))
-        for sql in grant_sql(APP_ROLE):
-            conn.execute(text(sql))
+        ensure_portal_role(conn, APP_ROLE)
     engine.dispose()
-    scheme, rest = owner_url.split("://", 1)
-    return f"{scheme}://{APP_ROLE}@{rest.split('@', 1)[1]}"
+    return role_url(owner_url, APP_ROLE)
 
 
 def reset(url: str) -> None:

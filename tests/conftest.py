@@ -33,8 +33,8 @@ APP_ROLE = "rp_app"
 
 
 def app_role_url(url: str, role: str = APP_ROLE) -> str:
-    scheme, rest = url.split("://", 1)
-    return f"{scheme}://{role}@{rest.split('@', 1)[1]}"
+    from app.tenants.cli import role_url
+    return role_url(url, role)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -53,18 +53,15 @@ def pg_engine():
     if not PG_URL:
         yield None
         return
-    from app.tenants.cli import grant_sql
+    from app.tenants.cli import ensure_portal_role
     engine = make_engine(PG_URL)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
-        if not conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": APP_ROLE}).first():
-            conn.execute(text(f"CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS"))
     house().metadata.create_all(engine)
     with engine.begin() as conn:
         conn.execute(text("CREATE TABLE IF NOT EXISTS alembic_version (version_num varchar(32) PRIMARY KEY)"))
-        for sql in grant_sql(APP_ROLE):
-            conn.execute(text(sql))
+        ensure_portal_role(conn, APP_ROLE)
     yield engine
     engine.dispose()
 

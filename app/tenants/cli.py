@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from sqlalchemy import text
+from sqlalchemy.engine import URL, make_url
 
 from app.core.config import get_settings
 from app.core.db import make_engine, transaction
@@ -65,6 +66,22 @@ def grant_sql(role: str) -> list[str]:
         f"REVOKE INSERT, UPDATE, DELETE ON alembic_version FROM {quoted}",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quoted}",
     ]
+
+
+def ensure_portal_role(conn, role: str) -> None:
+    """As the owner: the portal's login role, made if missing, with grant_sql's rights. Not a
+    superuser and without BYPASSRLS, so row-level security binds it (the tests and the bench use it)."""
+    if not conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first():
+        conn.execute(text(f'CREATE ROLE "{role}" LOGIN NOSUPERUSER NOBYPASSRLS'))
+    for sql in grant_sql(role):
+        conn.execute(text(sql))
+
+
+def role_url(url: str, role: str) -> str:
+    """The same database URL, connecting as `role` (no password: the local cluster trusts it)."""
+    parsed = make_url(url)
+    return URL.create(parsed.drivername, username=role, host=parsed.host, port=parsed.port,
+                      database=parsed.database, query=parsed.query).render_as_string(hide_password=False)
 
 
 def cmd_db_grant(args) -> int:
